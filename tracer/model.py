@@ -1,0 +1,196 @@
+"""The data types every stage of tracer exchanges.
+
+All of them are frozen dataclasses: a stage takes values and returns new values, it never mutates
+what it was given. Character offsets always point into the *raw* text of an article, exactly as
+the user gave it to us (after decoding); normalised text is a private detail of the stages that
+need it and is carried next to its map back to the raw offsets.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Mapping
+from dataclasses import dataclass, field
+from typing import Any, Literal
+
+Label = Literal["copied", "paraphrased", "original", "boilerplate"]
+"""How a sentence relates to its best counterpart: the labels the whole code base shares."""
+
+LABELS: tuple[Label, ...] = ("copied", "paraphrased", "original", "boilerplate")
+REUSE_LABELS: tuple[Label, ...] = ("copied", "paraphrased")
+
+
+@dataclass(frozen=True, slots=True)
+class Span:
+    """Half-open character range ``[start, end)`` into an article's raw text.
+
+    Example:
+        >>> Span(4, 9).slice("the quick fox")
+        'quick'
+    """
+
+    start: int
+    end: int
+
+    def __post_init__(self) -> None:
+        if not 0 <= self.start <= self.end:
+            raise ValueError(f"invalid span [{self.start}, {self.end})")
+
+    @property
+    def length(self) -> int:
+        """Number of characters covered."""
+        return self.end - self.start
+
+    def slice(self, text: str) -> str:
+        """Return the part of ``text`` this span covers."""
+        return text[self.start : self.end]
+
+    def overlaps(self, other: Span) -> bool:
+        """True when the two spans share at least one character."""
+        return self.start < other.end and other.start < self.end
+
+
+@dataclass(frozen=True, slots=True)
+class Article:
+    """One article as ingested: its raw text and what we know about where it came from.
+
+    ``origin`` says where the record was read ("dump.jsonl:12", "seeds/000.txt") so messages and
+    reports can point the user back at their input.
+    """
+
+    id: str
+    text: str
+    title: str | None = None
+    date: str | None = None
+    url: str | None = None
+    source: str | None = None
+    origin: str = ""
+    metadata: Mapping[str, Any] = field(default_factory=dict, compare=False, hash=False)
+
+
+@dataclass(frozen=True, slots=True)
+class Sentence:
+    """A segment of an article: a sentence, a headline or a short line.
+
+    ``text`` is ``raw[span.start:span.end]``, never re-normalised; ``norm`` is the normalised form
+    the comparison stages work on. ``boilerplate_reason`` says why a segment was set aside
+    ("read-also link", "leaked CSS"...) and is ``None`` for article content.
+    """
+
+    article_id: str
+    index: int
+    span: Span
+    text: str
+    norm: str
+    boilerplate_reason: str | None = None
+    heading: bool = False
+
+    @property
+    def boilerplate(self) -> bool:
+        """True when the segment is page furniture rather than article content."""
+        return self.boilerplate_reason is not None
+
+
+@dataclass(frozen=True, slots=True)
+class Segmented:
+    """An article cut into segments that together cover all of its non-space text."""
+
+    article: Article
+    sentences: tuple[Sentence, ...]
+
+    @property
+    def content(self) -> tuple[Sentence, ...]:
+        """The segments that are article content (not boilerplate)."""
+        return tuple(s for s in self.sentences if not s.boilerplate)
+
+
+@dataclass(frozen=True, slots=True)
+class DocumentSimilarity:
+    """Whole-document figures for a pair (A, B).
+
+    ``containment_b_in_a`` is the share of B's word shingles that also occur in A: close to 1 when
+    B is a (possibly shortened) copy of A, whatever A's length.
+    """
+
+    jaccard: float
+    containment_a_in_b: float
+    containment_b_in_a: float
+    tfidf_word_cosine: float
+    tfidf_char_cosine: float
+
+
+@dataclass(frozen=True, slots=True)
+class SentenceLink:
+    """The verdict for one sentence: its label, best counterpart(s) in the other article, scores.
+
+    ``counterparts`` holds indices of sentences in the *other* article, best first; there may be
+    two or more when the sentence draws on several (many-to-one). ``similarity`` is the semantic
+    score that decided reuse versus original; ``overlap`` the token-level score that decided
+    copied versus paraphrased.
+    """
+
+    index: int
+    label: Label
+    counterparts: tuple[int, ...] = ()
+    similarity: float = 0.0
+    overlap: float = 0.0
+
+    @property
+    def score(self) -> float:
+        """The single score shown to users: the similarity that made the match."""
+        return self.similarity
+
+
+@dataclass(frozen=True, slots=True)
+class AlignedPair:
+    """One matched pair of segments: ``a_indices`` of A and ``b_indices`` of B share a passage."""
+
+    a_indices: tuple[int, ...]
+    b_indices: tuple[int, ...]
+    label: Label
+    similarity: float
+    overlap: float
+
+
+@dataclass(frozen=True, slots=True)
+class Shares:
+    """Fraction of an article's content characters by label (boilerplate excluded)."""
+
+    copied: float
+    paraphrased: float
+    original: float
+    boilerplate_chars: int = 0
+
+    @property
+    def reused(self) -> float:
+        """Copied plus paraphrased."""
+        return self.copied + self.paraphrased
+
+
+@dataclass(frozen=True, slots=True)
+class Passage:
+    """A contiguous stretch of A reused in a contiguous stretch of B, with character offsets."""
+
+    a_id: str
+    b_id: str
+    a_span: Span
+    b_span: Span
+    a_sentences: tuple[int, ...]
+    b_sentences: tuple[int, ...]
+    label: Label
+    similarity: float
+    overlap: float
+
+
+@dataclass(frozen=True, slots=True)
+class Comparison:
+    """Everything ``tracer.compare(a, b)`` found: per-sentence links both ways, pairs, shares."""
+
+    a: Segmented
+    b: Segmented
+    links_a: tuple[SentenceLink, ...]
+    links_b: tuple[SentenceLink, ...]
+    pairs: tuple[AlignedPair, ...]
+    passages: tuple[Passage, ...]
+    document: DocumentSimilarity
+    shares_a: Shares
+    shares_b: Shares
