@@ -1,0 +1,111 @@
+"""Every tunable number of tracer, in one place, with the reason for its default.
+
+Defaults were chosen on the seed articles and the development parts of the benchmark sets (never
+on their test parts); ``bench/`` reports how they fare on held-out data.
+"""
+
+from __future__ import annotations
+
+import dataclasses
+import tomllib
+from dataclasses import dataclass, field
+from pathlib import Path
+from typing import Any
+
+from tracer.errors import TracerError
+
+
+@dataclass(frozen=True, slots=True)
+class AlignConfig:
+    """How sentences are matched and labelled.
+
+    Attributes:
+        min_similarity: combined TF-IDF similarity (word and character n-grams) a sentence pair
+            needs to count as reuse at all.
+        secondary_similarity: a lower bar for the second, third... source sentence of a
+            many-to-one match; it must also cover words the best one did not.
+        min_shared_content_words: distinct shared content words (not names, not stop words)
+            a pair needs, so that "Kim Jong Un" and "Vladimir Putin" alone never make a match.
+        copy_threshold: share of the shorter sentence's tokens inside runs shared verbatim
+            (two tokens or longer) at or above which a match is *copied*, below it *paraphrased*.
+        word_weight: weight of word-level cosine against character-level cosine.
+    """
+
+    min_similarity: float = 0.33
+    secondary_similarity: float = 0.22
+    min_shared_content_words: int = 2
+    copy_threshold: float = 0.8
+    word_weight: float = 0.5
+
+
+@dataclass(frozen=True, slots=True)
+class CandidateConfig:
+    """How article pairs worth aligning are found.
+
+    Attributes:
+        shingle_size: words per shingle for MinHash and containment.
+        num_perm: MinHash permutations; 128 keeps the Jaccard estimate within about +-0.09.
+        seed: MinHash seed, fixed so runs are reproducible.
+        lsh_threshold: Jaccard similarity at which LSH should start returning a pair.
+        containment_threshold: share of the smaller article's shingles found in the other at
+            which a pair is kept even when its Jaccard similarity is low (a short rewrite inside
+            a long source).
+        min_shared_shingles: exact shared shingles a candidate pair must have to be aligned.
+    """
+
+    shingle_size: int = 3
+    num_perm: int = 128
+    seed: int = 1
+    lsh_threshold: float = 0.1
+    containment_threshold: float = 0.05
+    min_shared_shingles: int = 2
+
+
+@dataclass(frozen=True, slots=True)
+class TracerConfig:
+    """The whole configuration: one section per stage."""
+
+    align: AlignConfig = field(default_factory=AlignConfig)
+    candidates: CandidateConfig = field(default_factory=CandidateConfig)
+
+
+def load_config(path: Path | None = None, **overrides: Any) -> TracerConfig:
+    """Build a configuration from defaults, an optional TOML file and keyword overrides.
+
+    The TOML file has one table per section (``[align]``, ``[candidates]``); overrides are
+    ``section__name=value`` pairs, as the CLI passes them.
+
+    Example:
+        >>> load_config(align__min_similarity=0.5).align.min_similarity
+        0.5
+    """
+    sections: dict[str, dict[str, Any]] = {"align": {}, "candidates": {}}
+    if path is not None:
+        try:
+            data = tomllib.loads(path.read_text(encoding="utf-8"))
+        except (OSError, UnicodeDecodeError, tomllib.TOMLDecodeError) as error:
+            raise TracerError(f"{path}: cannot read configuration: {error}") from error
+        for name, table in data.items():
+            if name not in sections or not isinstance(table, dict):
+                raise TracerError(f"{path}: unknown configuration section [{name}]")
+            sections[name].update(table)
+    for key, value in overrides.items():
+        section, _, name = key.partition("__")
+        if section not in sections or not name:
+            raise TracerError(f"unknown configuration key {key!r}")
+        sections[section][name] = value
+    try:
+        return TracerConfig(
+            align=_build(AlignConfig, sections["align"]),
+            candidates=_build(CandidateConfig, sections["candidates"]),
+        )
+    except TypeError as error:
+        raise TracerError(f"bad configuration: {error}") from error
+
+
+def _build(kind: type[Any], values: dict[str, Any]) -> Any:
+    known = {f.name for f in dataclasses.fields(kind)}
+    unknown = sorted(set(values) - known)
+    if unknown:
+        raise TracerError(f"unknown configuration key(s) for {kind.__name__}: {', '.join(unknown)}")
+    return kind(**values)

@@ -1,0 +1,659 @@
+"""Reading articles from disk: text files, JSONL dumps and directories of either.
+
+Bad input is the normal case here, not the exception: files come from scrapers, exports and
+colleagues' laptops. So decoding falls back from UTF-8 to cp1252 to latin-1 instead of failing,
+binary files are recognised and named, and one broken file or line in a corpus is recorded as a
+:class:`~tracer.errors.Problem` and skipped, never costing the good articles around it.
+
+The text an :class:`~tracer.model.Article` carries is exactly the decoded file (or JSON string):
+line endings are not translated and nothing is normalised, because every later stage reports
+character offsets into it.
+"""
+
+from __future__ import annotations
+
+import codecs
+import gzip
+import io
+import itertools
+import json
+import math
+import os
+import re
+import stat
+import zlib
+from collections.abc import Iterator, Sequence
+from dataclasses import dataclass, field
+from datetime import UTC, date, datetime
+from pathlib import Path
+from typing import Any, Literal
+
+from tracer.errors import Problem, TracerError
+from tracer.model import Article
+
+__all__ = [
+    "DEFAULT_MAX_CHARS",
+    "Corpus",
+    "decode_text",
+    "load_article",
+    "parse_date",
+    "read_article",
+    "read_corpus",
+]
+
+DEFAULT_MAX_CHARS = 1_000_000
+"""Articles longer than this many characters are cut (at a word boundary) with a warning."""
+
+_TEXT_SUFFIXES = (".txt", ".text")
+_DUMP_SUFFIXES = (".jsonl.gz", ".ndjson.gz", ".jsonl", ".ndjson")
+_DUMP_FIELDS = frozenset({"id", "text", "title", "date", "url", "source"})
+_STRING_FIELDS = ("title", "url", "source")
+
+# Binary sniffing looks at the head only: enough to catch images and archives, cheap on big files.
+_SNIFF_BYTES = 8192
+_MAX_CONTROL_SHARE = 0.10
+_TEXT_CONTROLS = frozenset({0x09, 0x0A, 0x0C, 0x0D})
+
+# UTF-32-LE's mark begins with UTF-16-LE's, so the longer marks must be tried first.
+_WIDE_BOMS: tuple[tuple[bytes, str], ...] = (
+    (codecs.BOM_UTF32_LE, "utf-32"),
+    (codecs.BOM_UTF32_BE, "utf-32"),
+    (codecs.BOM_UTF16_LE, "utf-16"),
+    (codecs.BOM_UTF16_BE, "utf-16"),
+)
+
+
+class _SkipError(Exception):
+    """Internal: this input cannot be used; the message says why, without naming the input."""
+
+
+# ---------------------------------------------------------------------------------------------
+# Results
+
+
+@dataclass(frozen=True, slots=True)
+class Corpus:
+    """The articles read from a set of paths, plus what went wrong on the way.
+
+    Two kinds of trouble are kept apart so a run summary can say what was lost:
+
+    * ``problems``: input that was **skipped** (an unreadable or binary file, a malformed JSONL
+      line, a duplicate id, an unsupported file in a directory). Nothing of it is in ``articles``.
+    * ``warnings``: input that was **kept but altered** (a text truncated to ``max_chars``, a date
+      that could not be read and was dropped). The article is in ``articles``.
+
+    Example:
+        >>> corpus = Corpus(articles=(Article("a", "Text."),), problems=(Problem("x.png", "..."),))
+        >>> corpus.summary()
+        '1 article read, 1 input skipped, 0 warnings'
+    """
+
+    articles: tuple[Article, ...] = ()
+    problems: tuple[Problem, ...] = ()
+    warnings: tuple[Problem, ...] = ()
+
+    @property
+    def skipped(self) -> int:
+        """Number of inputs (files or lines) that were skipped."""
+        return len(self.problems)
+
+    def summary(self) -> str:
+        """One line for the end of a run: articles read, inputs skipped, warnings."""
+        return ", ".join(
+            (
+                _count(len(self.articles), "article") + " read",
+                _count(self.skipped, "input") + " skipped",
+                _count(len(self.warnings), "warning"),
+            )
+        )
+
+
+def _count(number: int, noun: str) -> str:
+    return f"{number} {noun}" if number == 1 else f"{number} {noun}s"
+
+
+# ---------------------------------------------------------------------------------------------
+# Decoding
+
+
+def decode_text(data: bytes, where: str) -> str:
+    """Decode the bytes of a text file, guessing the encoding the way a careful human would.
+
+    A UTF-8 byte-order mark is stripped; UTF-16 and UTF-32 are recognised by their marks. Without
+    a mark, strict UTF-8 is tried first, then cp1252 (Windows "smart quotes"), then latin-1, which
+    never fails. Line endings are left exactly as they are: offsets into the result are shown to
+    users. ``where`` names the input in the error message.
+
+    Raises:
+        TracerError: the data looks binary (NUL bytes without a UTF-16/32 mark, or more than 10%
+            control characters in the first 8 KiB), or does not decode despite its mark.
+
+    Example:
+        >>> decode_text(b"caf\\xe9 \\x93quoted\\x94\\r\\n", "a.txt")
+        'café “quoted”\\r\\n'
+    """
+    try:
+        return _decode(data)
+    except _SkipError as exc:
+        raise TracerError(f"{where}: {exc}") from None
+
+
+def _decode(data: bytes) -> str:
+    for bom, encoding in _WIDE_BOMS:
+        if data.startswith(bom):
+            try:
+                text = data.decode(encoding)  # the codec reads and drops the mark itself
+            except UnicodeDecodeError:
+                raise _SkipError(
+                    f"not valid {encoding.upper()} despite its byte-order mark"
+                ) from None
+            if _control_share([ord(char) for char in text[:_SNIFF_BYTES]]) > _MAX_CONTROL_SHARE:
+                raise _SkipError("binary file, not text")
+            return text
+    data = data.removeprefix(codecs.BOM_UTF8)
+    _reject_binary(data)
+    return _decode_fallback(data)
+
+
+def _reject_binary(data: bytes) -> None:
+    """Raise ``_SkipError`` when bytes with no UTF-16/32 mark are not text in any 8-bit encoding."""
+    if b"\x00" in data or _control_share(data[:_SNIFF_BYTES]) > _MAX_CONTROL_SHARE:
+        raise _SkipError("binary file, not text")
+
+
+def _control_share(head: Sequence[int]) -> float:
+    """Share of C0 controls (bar tab, newlines, form feed) and DEL among bytes or code points."""
+    if not head:
+        return 0.0
+    controls = sum(
+        1 for code in head if (code < 0x20 and code not in _TEXT_CONTROLS) or code == 0x7F
+    )
+    return controls / len(head)
+
+
+def _decode_fallback(data: bytes) -> str:
+    """Strict UTF-8, else cp1252, else latin-1 (which accepts any byte)."""
+    for encoding in ("utf-8", "cp1252"):
+        try:
+            return data.decode(encoding)
+        except UnicodeDecodeError:
+            pass
+    return data.decode("latin-1")
+
+
+# ---------------------------------------------------------------------------------------------
+# Single text files
+
+
+def load_article(
+    path: Path, *, max_chars: int = DEFAULT_MAX_CHARS
+) -> tuple[Article, tuple[Problem, ...]]:
+    """Read one text file as an article, with the warnings about what had to be changed.
+
+    The id is the file stem (``seeds/000_5f76.txt`` gives ``000_5f76``), ``origin`` the path as
+    given, ``title`` the first non-blank line. A text longer than ``max_chars`` is cut at the last
+    whitespace before the limit; the returned warnings say so.
+
+    Raises:
+        TracerError: naming the file, when it is missing, a directory, unreadable, binary, or
+            empty (or whitespace only).
+
+    Example:
+        >>> article, warnings = load_article(Path("seeds/000_5f7692219c63b442.txt"))
+        >>> article.id
+        '000_5f7692219c63b442'
+    """
+    _check_max_chars(max_chars)
+    try:
+        return _load_text_file(path, max_chars)
+    except _SkipError as exc:
+        raise TracerError(f"{path}: {exc}") from None
+
+
+def read_article(path: Path, *, max_chars: int = DEFAULT_MAX_CHARS) -> Article:
+    """Read one text file as an article; like :func:`load_article` without the warnings.
+
+    Raises:
+        TracerError: naming the file, when it cannot be used as an article.
+
+    Example:
+        >>> read_article(Path("seeds/000_5f7692219c63b442.txt")).title[:22]
+        'North Korea is ready t'
+    """
+    article, _warnings = load_article(path, max_chars=max_chars)
+    return article
+
+
+def _load_text_file(path: Path, max_chars: int) -> tuple[Article, tuple[Problem, ...]]:
+    text = _decode(_read_bytes(path))
+    if not text.strip():
+        raise _SkipError("empty article")
+    text, warnings = _limit(text, max_chars, str(path))
+    title = next((line.strip() for line in text.splitlines() if line.strip()), None)
+    return Article(id=path.stem, text=text, title=title, origin=str(path)), warnings
+
+
+def _read_bytes(path: Path) -> bytes:
+    _require_regular_file(path)
+    try:
+        return path.read_bytes()
+    except OSError as exc:
+        raise _SkipError(f"cannot read: {_reason(exc)}") from None
+
+
+def _require_regular_file(path: Path) -> None:
+    # Checked up front so a FIFO or device is refused instead of blocking the run on a read.
+    try:
+        mode = path.stat().st_mode
+    except FileNotFoundError:
+        raise _SkipError("no such file") from None
+    except OSError as exc:
+        raise _SkipError(f"cannot read: {_reason(exc)}") from None
+    if stat.S_ISDIR(mode):
+        raise _SkipError("is a directory, not an article file")
+    if not stat.S_ISREG(mode):
+        raise _SkipError("not a regular file")
+
+
+def _reason(exc: OSError) -> str:
+    reason = exc.strerror or str(exc)
+    return reason[:1].lower() + reason[1:]
+
+
+def _check_max_chars(max_chars: int) -> None:
+    if max_chars < 1:
+        raise ValueError(f"max_chars must be at least 1, not {max_chars}")
+
+
+def _limit(text: str, max_chars: int, where: str) -> tuple[str, tuple[Problem, ...]]:
+    """Cut ``text`` to at most ``max_chars`` at a whitespace boundary, with a warning if cut.
+
+    The result is always a prefix of ``text``, so offsets into it stay valid for the original.
+    """
+    if len(text) <= max_chars:
+        return text, ()
+    # Index max_chars itself may be the space that ends the last whole word under the limit.
+    cut = next((i for i in range(max_chars, 0, -1) if text[i].isspace()), 0)
+    kept = text[:cut].rstrip() or text[:max_chars]
+    return kept, (Problem(where, f"truncated from {len(text)} to {len(kept)} characters"),)
+
+
+# ---------------------------------------------------------------------------------------------
+# Dates
+
+
+_MONTH_NAMES = (
+    "january",
+    "february",
+    "march",
+    "april",
+    "may",
+    "june",
+    "july",
+    "august",
+    "september",
+    "october",
+    "november",
+    "december",
+)
+_MONTHS = {name: number for number, full in enumerate(_MONTH_NAMES, 1) for name in (full, full[:3])}
+_MONTHS["sept"] = 9
+
+_FLAGS = re.ASCII | re.IGNORECASE
+_MONTH_DAY_YEAR = re.compile(
+    r"(?P<month>[a-z]+)\.?\s+(?P<day>\d{1,2})(?:st|nd|rd|th)?,?\s+(?P<year>\d{4})", _FLAGS
+)
+_DAY_MONTH_YEAR = re.compile(
+    r"(?P<day>\d{1,2})(?:st|nd|rd|th)?\.?\s+(?P<month>[a-z]+)\.?,?\s+(?P<year>\d{4})", _FLAGS
+)
+_DOTTED = re.compile(r"(?P<day>\d{1,2})\.(?P<month>\d{1,2})\.(?P<year>\d{4})", _FLAGS)
+
+# Timestamps this large are milliseconds: as seconds they would be past the year 5000.
+_MILLISECOND_TIMESTAMP = 100_000_000_000
+
+
+def parse_date(value: object) -> str | None:
+    """Normalise a publication date to ISO ``YYYY-MM-DD``, or ``YYYY-MM-DDTHH:MM:SS`` with a time.
+
+    Accepts ISO 8601 dates and datetimes (``2023-09-08``, ``2023-09-08T10:00:00Z``,
+    ``2023-09-08 10:00``), ``08.09.2023`` (day first), English month names (``Sept. 8, 2023``,
+    ``8 September 2023``, ``September 8, 2023``) and unix timestamps in seconds or milliseconds.
+    A datetime with a UTC offset, and every timestamp, is given in UTC so that times from
+    different sources can be ordered; a datetime without an offset is kept as written.
+    Returns ``None`` for anything unreadable or impossible (``yesterday``, ``2023-02-30``).
+
+    Example:
+        >>> parse_date("Sept. 8, 2023"), parse_date("2023-09-08T12:00:00+02:00")
+        ('2023-09-08', '2023-09-08T10:00:00')
+    """
+    if isinstance(value, datetime):
+        return _iso_datetime(value)
+    if isinstance(value, date):
+        return value.isoformat()
+    # bool is an int subclass, and True is not 1970-01-01T00:00:01.
+    if isinstance(value, int | float) and not isinstance(value, bool):
+        return _from_timestamp(value)
+    if not isinstance(value, str):
+        return None
+    text = value.strip()
+    try:
+        return date.fromisoformat(text).isoformat()
+    except ValueError:
+        pass
+    try:
+        return _iso_datetime(datetime.fromisoformat(text))
+    except ValueError:
+        pass
+    for pattern in (_DOTTED, _MONTH_DAY_YEAR, _DAY_MONTH_YEAR):
+        match = pattern.fullmatch(text)
+        if match is None:
+            continue
+        month = match["month"]
+        number = int(month) if month.isdigit() else _MONTHS.get(month.lower())
+        if number is None:
+            return None
+        try:
+            return date(int(match["year"]), number, int(match["day"])).isoformat()
+        except ValueError:
+            return None
+    return None
+
+
+def _from_timestamp(value: float) -> str | None:
+    if not math.isfinite(value):
+        return None
+    seconds = value / 1000 if abs(value) >= _MILLISECOND_TIMESTAMP else value
+    try:
+        return _iso_datetime(datetime.fromtimestamp(seconds, tz=UTC))
+    except (OverflowError, OSError, ValueError):
+        return None
+
+
+def _iso_datetime(moment: datetime) -> str:
+    if moment.tzinfo is not None:
+        moment = moment.astimezone(UTC).replace(tzinfo=None)
+    return moment.isoformat(timespec="seconds")
+
+
+# ---------------------------------------------------------------------------------------------
+# Corpora: files, dumps and directories
+
+
+_FileKind = Literal["text", "dump"]
+
+
+def read_corpus(paths: Sequence[Path], *, max_chars: int = DEFAULT_MAX_CHARS) -> Corpus:
+    """Read every article under ``paths``: text files, JSONL dumps and directories of them.
+
+    Each path may be a text file (any file that is not a dump is read as text), a JSONL dump
+    (``.jsonl``, ``.ndjson``, optionally gzipped as ``.jsonl.gz``/``.ndjson.gz``; one object
+    per line with ``text`` and optional ``id``, ``title``, ``date``, ``url``, ``source``, other
+    fields kept in ``metadata``), or a directory, walked recursively in sorted order. Inside
+    directories, hidden entries are skipped, symbolic links to directories are not followed (so
+    loops cannot hang the walk) and files other than ``.txt``/``.text``/dumps are reported.
+
+    Articles come back in input order. An id seen before (in any file) is skipped with a problem
+    naming where it was first read: the first one wins. See :class:`Corpus` for the difference
+    between ``problems`` (skipped) and ``warnings`` (kept, altered).
+
+    Raises:
+        TracerError: a path given does not exist; nothing is read in that case.
+
+    Example:
+        >>> read_corpus([Path("seeds")]).summary()
+        '5 articles read, 0 inputs skipped, 0 warnings'
+    """
+    _check_max_chars(max_chars)
+    for path in paths:
+        # os.path.exists follows symlinks, so a dangling one counts as missing, as it should.
+        if not os.path.exists(path):
+            raise TracerError(f"{path}: no such file or directory")
+    collector = _Collector()
+    for path in paths:
+        if path.is_dir():
+            for file_path, kind in _walk(path, collector):
+                _read_file(file_path, kind, max_chars, collector)
+        else:
+            _read_file(path, _kind(path) or "text", max_chars, collector)
+    return Corpus(
+        articles=tuple(collector.articles),
+        problems=tuple(collector.problems),
+        warnings=tuple(collector.warnings),
+    )
+
+
+@dataclass(slots=True)
+class _Collector:
+    """What a corpus read has gathered so far; the one place where duplicate ids are decided."""
+
+    articles: list[Article] = field(default_factory=list)
+    problems: list[Problem] = field(default_factory=list)
+    warnings: list[Problem] = field(default_factory=list)
+    first_origin: dict[str, str] = field(default_factory=dict)
+
+    def skip(self, where: str, message: str) -> None:
+        self.problems.append(Problem(where, message))
+
+    def add(self, article: Article, warnings: Sequence[Problem]) -> None:
+        first = self.first_origin.get(article.id)
+        if first is not None:
+            # The warnings of a skipped article are moot: it is not in the corpus.
+            self.skip(article.origin, f"duplicate id {article.id!r}, already read from {first}")
+            return
+        self.first_origin[article.id] = article.origin
+        self.articles.append(article)
+        self.warnings.extend(warnings)
+
+
+def _kind(path: Path) -> _FileKind | None:
+    name = path.name.lower()
+    if name.endswith(_DUMP_SUFFIXES):
+        return "dump"
+    if name.endswith(_TEXT_SUFFIXES):
+        return "text"
+    return None
+
+
+def _read_file(path: Path, kind: _FileKind, max_chars: int, collector: _Collector) -> None:
+    if kind == "dump":
+        _read_dump(path, max_chars, collector)
+        return
+    try:
+        article, warnings = _load_text_file(path, max_chars)
+    except _SkipError as exc:
+        collector.skip(str(path), str(exc))
+        return
+    collector.add(article, warnings)
+
+
+def _walk(root: Path, collector: _Collector) -> Iterator[tuple[Path, _FileKind]]:
+    """Yield the article files under ``root`` in sorted pre-order, reporting everything else.
+
+    An explicit stack instead of recursion, so a deep tree cannot hit the recursion limit.
+    """
+    stack = [iter(_list_directory(root, collector))]
+    while stack:
+        entry = next(stack[-1], None)
+        if entry is None:
+            stack.pop()
+            continue
+        if entry.name.startswith("."):
+            continue
+        path = Path(entry.path)
+        try:
+            # Following links here raises for a link loop (ELOOP) rather than answering False.
+            target_is_dir, target_is_file = entry.is_dir(), entry.is_file()
+        except OSError:
+            target_is_dir = target_is_file = False
+        if entry.is_dir(follow_symlinks=False):
+            stack.append(iter(_list_directory(path, collector)))
+        elif target_is_dir:
+            collector.skip(str(path), "symbolic link to a directory, not followed")
+        elif target_is_file:
+            kind = _kind(path)
+            if kind is None:
+                collector.skip(str(path), "not a supported article file")
+            else:
+                yield path, kind
+        elif entry.is_symlink():
+            collector.skip(str(path), "broken or looping symbolic link")
+        else:
+            collector.skip(str(path), "not a regular file")
+
+
+def _list_directory(directory: Path, collector: _Collector) -> list[os.DirEntry[str]]:
+    try:
+        with os.scandir(directory) as entries:
+            return sorted(entries, key=lambda entry: entry.name)
+    except OSError as exc:
+        collector.skip(str(directory), f"cannot read directory: {_reason(exc)}")
+        return []
+
+
+# ---------------------------------------------------------------------------------------------
+# JSONL dumps
+
+
+def _read_dump(path: Path, max_chars: int, collector: _Collector) -> None:
+    """Add every usable line of a JSONL dump; a bad line is skipped, the rest still count."""
+    stem = _dump_stem(path)
+    line_no = 0
+    try:
+        _require_regular_file(path)
+        with _open_dump(path) as stream:
+            for line_no, line in _dump_lines(stream):
+                if not line.strip():
+                    continue
+                where = f"{path}:{line_no}"
+                try:
+                    article, warnings = _dump_record(line, where, f"{stem}:{line_no}", max_chars)
+                except _SkipError as exc:
+                    collector.skip(where, str(exc))
+                    continue
+                collector.add(article, warnings)
+    except _SkipError as exc:
+        collector.skip(str(path), str(exc))
+    except (OSError, EOFError, zlib.error) as exc:
+        # A dump cut short (a truncated download, a corrupt gzip member) keeps what came before.
+        reason = _reason(exc) if isinstance(exc, OSError) else str(exc) or type(exc).__name__
+        if line_no:
+            collector.skip(f"{path}:{line_no + 1}", f"cannot read further: {reason}")
+        else:
+            collector.skip(str(path), f"cannot read: {reason}")
+
+
+def _dump_stem(path: Path) -> str:
+    name = path.name
+    for suffix in _DUMP_SUFFIXES:
+        if name.lower().endswith(suffix):
+            return name[: -len(suffix)]
+    return path.stem
+
+
+def _open_dump(path: Path) -> io.BufferedIOBase:
+    if path.name.lower().endswith(".gz"):
+        return gzip.open(path, "rb")
+    return path.open("rb")
+
+
+def _dump_lines(stream: io.BufferedIOBase) -> Iterator[tuple[int, str]]:
+    """Yield ``(line_no, text)`` for each line, decoded one by one with the text fallback.
+
+    Lines are decoded separately so one latin-1 line in a UTF-8 dump costs only itself. The dump
+    is streamed: only its head is held for sniffing, whatever its size.
+    """
+    head = stream.read(_SNIFF_BYTES)
+    if head.startswith(tuple(bom for bom, _encoding in _WIDE_BOMS)):
+        # UTF-16/32 cannot be split on b"\n"; such dumps are rare, so decode them whole.
+        text = _decode(head + stream.read())
+        yield from enumerate(text.split("\n"), 1)
+        return
+    head = head.removeprefix(codecs.BOM_UTF8)
+    _reject_binary(head)
+    *complete, partial = head.split(b"\n")
+    # The head may have stopped mid-line; the stream's next readline completes that line.
+    lines = itertools.chain(complete, [partial + stream.readline()], stream)
+    for line_no, raw in enumerate(lines, 1):
+        yield line_no, _decode_fallback(raw.removesuffix(b"\n"))
+
+
+def _dump_record(
+    line: str, where: str, fallback_id: str, max_chars: int
+) -> tuple[Article, tuple[Problem, ...]]:
+    try:
+        record: object = json.loads(line)
+    except json.JSONDecodeError as exc:
+        raise _SkipError(f"not valid JSON ({exc.msg} at column {exc.colno})") from None
+    except RecursionError:
+        raise _SkipError("not valid JSON (nested too deeply)") from None
+    if not isinstance(record, dict):
+        raise _SkipError(f"not a JSON object (found {_json_type(record)})")
+
+    if "text" not in record:
+        raise _SkipError("no 'text' field")
+    text = record["text"]
+    if not isinstance(text, str):
+        raise _SkipError(f"'text' is not a string (found {_json_type(text)})")
+    if not text.strip():
+        raise _SkipError("empty text")
+
+    raw_id = record.get("id")
+    if isinstance(raw_id, bool) or not isinstance(raw_id, str | int | None):
+        raise _SkipError(f"'id' is not a string or integer (found {_json_type(raw_id)})")
+    article_id = fallback_id if raw_id is None or raw_id == "" else str(raw_id)
+
+    warnings: list[Problem] = []
+    text, truncated = _limit(text, max_chars, where)
+    warnings.extend(truncated)
+    title, url, source = (_optional_str(record, key, where, warnings) for key in _STRING_FIELDS)
+
+    raw_date = record.get("date")
+    article_date = parse_date(raw_date)
+    if article_date is None and not _is_blank(raw_date):
+        warnings.append(Problem(where, f"unreadable date {raw_date!r} ignored"))
+
+    metadata: dict[str, Any] = {k: v for k, v in record.items() if k not in _DUMP_FIELDS}
+    article = Article(
+        id=article_id,
+        text=text,
+        title=title,
+        date=article_date,
+        url=url,
+        source=source,
+        origin=where,
+        metadata=metadata,
+    )
+    return article, tuple(warnings)
+
+
+def _is_blank(value: object) -> bool:
+    return value is None or (isinstance(value, str) and not value.strip())
+
+
+def _optional_str(
+    record: dict[str, Any], key: str, where: str, warnings: list[Problem]
+) -> str | None:
+    value = record.get(key)
+    if value is None:
+        return None
+    if not isinstance(value, str):
+        warnings.append(
+            Problem(where, f"'{key}' is not a string (found {_json_type(value)}), ignored")
+        )
+        return None
+    return value.strip() or None
+
+
+def _json_type(value: object) -> str:
+    # Name the JSON type the user wrote, not the Python one it became.
+    if value is None:
+        return "null"
+    if isinstance(value, bool):
+        return "boolean"
+    if isinstance(value, int | float):
+        return "number"
+    if isinstance(value, str):
+        return "string"
+    if isinstance(value, list):
+        return "array"
+    return "object"
