@@ -19,9 +19,9 @@ The method, for two segmented articles A and B:
 from __future__ import annotations
 
 import difflib
-from itertools import pairwise
 from collections.abc import Sequence
 from dataclasses import dataclass
+from itertools import pairwise
 from typing import TYPE_CHECKING
 
 from tracer.config import AlignConfig
@@ -44,6 +44,8 @@ if TYPE_CHECKING:
     FloatMatrix = npt.NDArray[np.float64]
 
 _MIN_RUN = 2
+# Shorter sentences must be identical to count as a copy on words alone.
+_MIN_VERBATIM_WORDS = 4
 
 
 @dataclass(frozen=True, slots=True)
@@ -115,13 +117,21 @@ def sentence_similarity_matrix(
     b_content = [content_stems(words(t), names) for t in b_texts]
     eligible = np.zeros(combined.shape, dtype=bool)
     for row, a_stems in enumerate(a_content):
-        if len(a_stems) < config.min_shared_content_words:
-            continue
         for column in np.flatnonzero(combined[row] >= config.secondary_similarity):
             shared = len(a_stems & b_content[column])
-            eligible[row, column] = shared >= config.min_shared_content_words
+            eligible[row, column] = shared >= config.min_shared_content_words or _verbatim(
+                a_texts[row], b_texts[column], config
+            )
     result: FloatMatrix = np.where(eligible, combined, 0.0)
     return result
+
+
+def _verbatim(a_text: str, b_text: str, config: AlignConfig) -> bool:
+    """True when two sentences are (nearly) the same words: a copy even if it is all names."""
+    a_words, b_words = lower_words(a_text), lower_words(b_text)
+    if min(len(a_words), len(b_words)) < _MIN_VERBATIM_WORDS:
+        return a_words == b_words and bool(a_words)
+    return token_overlap(a_words, b_words) >= config.copy_threshold
 
 
 def _stem_ngrams(text: str, names: frozenset[str]) -> list[str]:

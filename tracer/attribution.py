@@ -460,6 +460,7 @@ _QUOTE_BEFORE_RE: Final[re.Pattern[str]] = re.compile(
 )
 _QUOTE_AFTER_RE: Final[re.Pattern[str]] = re.compile(r"\s*[:,]?\s*(?P<open>[“\"])")
 _WORD_RE: Final[re.Pattern[str]] = re.compile(r"[^\W\d_]+")
+_NAME_BEFORE_RE: Final[re.Pattern[str]] = re.compile(rf"{_B}(?P<word>{_TOKEN})[ \u00a0]\Z")
 _INITIAL_IN_NAME_RE: Final[re.Pattern[str]] = re.compile(
     rf"(?<=[{_LOW}])\s+[{_UP}]\.(?=\s+[{_UP}])"
 )
@@ -599,7 +600,7 @@ class _Candidate:
     ref: _Ref
     kind: AttributionKind
     sentence: Sentence
-    ordinal: int
+    ordinal: int  # position among the content sentences, to measure how far a pronoun reaches
     quote: tuple[int, int] | None
     speaker_only: bool = False
 
@@ -661,6 +662,8 @@ def _decode(kind: str, match: re.Match[str]) -> _Found | None:
             return _named(_lookup(match.group("wmedia")), match.start(), match.end())
         return _Found(_Ref("backref", _noun(match.group("wref"))), match.start(), match.end())
     if kind == "media":
+        if _inside_a_name(match):
+            return None
         return _named(_lookup(match.group("media")), match.start(), match.end())
     if kind == "suffixed":
         return _generic_medium(match.group("gname"), match.group("gdesc"), match)
@@ -685,6 +688,15 @@ def _decode(kind: str, match: re.Match[str]) -> _Found | None:
     else:
         ref = _Ref("surname", canonical_source(words[0]), "person", titled)
     return _Found(ref, start, match.end("run"))
+
+
+def _inside_a_name(match: re.Match[str]) -> bool:
+    """True when a medium's alias ends a longer name: "Michael Bloomberg", not "Bloomberg"."""
+    before = _NAME_BEFORE_RE.search(match.string, 0, match.start())
+    if before is None:
+        return False
+    word = before.group("word")
+    return word not in _FUNCTION_WORDS and word not in _NOT_NAMES and word not in _TITLES
 
 
 def _noun(noun: str) -> str:
@@ -752,11 +764,11 @@ def _is_link_line(sentence: Sentence) -> bool:
     return _LINK_LINE_RE.match(sentence.text) is not None
 
 
-def _cues(text: str) -> Iterator[tuple[int, int, _Ref, int | None]]:
-    """Every cue in one sentence: (start, end, reference, end of a speaker's name or None).
+def _cues(text: str) -> Iterator[tuple[int, int, _Ref, bool]]:
+    """Every cue in one sentence: (start, end, reference, speaker only).
 
-    The last item is set for "X quoted Shoigu as saying": the cue's reference is X, and Shoigu
-    is reported separately as the speaker.
+    "X quoted Shoigu as saying" gives two: the cue that credits X, and Shoigu as a speaker only,
+    whom a later "he said" may mean.
     """
     for verb_match in _VERB_RE.finditer(text):
         verb = verb_match.group("verb")
@@ -767,16 +779,16 @@ def _cues(text: str) -> Iterator[tuple[int, int, _Ref, int | None]]:
         if subject is not None:
             saying = _AS_SAYING_RE.match(text, end) if verb in _QUOTING_VERBS else None
             if saying is None:
-                yield subject.start, end, subject.ref, None
+                yield subject.start, end, subject.ref, False
             else:
-                yield subject.start, saying.end(), subject.ref, None
+                yield subject.start, saying.end(), subject.ref, False
                 yield from _speaker(saying)
         elif verb in _INVERSION_VERBS and _INVERSION_CONTEXT_RE.search(text, 0, start):
             space = _SPACE_RE.match(text, end)
             if space is not None:
                 found = _object(text, space.end(), _INVERSION_KINDS, inverted=True)
                 if found is not None:
-                    yield start, found.end, found.ref, None
+                    yield start, found.end, found.ref, False
         preamble = None
         if verb in _CHANNEL_VERBS:
             preamble = _CHANNEL_RE.match(text, end)
@@ -785,7 +797,7 @@ def _cues(text: str) -> Iterator[tuple[int, int, _Ref, int | None]]:
         if preamble is not None:
             found = _object(text, preamble.end(), _MEDIUM_KINDS)
             if found is not None:
-                yield start, found.end, found.ref, None
+                yield start, found.end, found.ref, False
     for pattern, kinds in (
         (_ACCORDING_RE, _OBJECT_KINDS),
         (_CITING_RE, _INVERSION_KINDS),
@@ -795,10 +807,10 @@ def _cues(text: str) -> Iterator[tuple[int, int, _Ref, int | None]]:
         for phrase in pattern.finditer(text):
             found = _object(text, phrase.end(), kinds)
             if found is not None:
-                yield phrase.start(), found.end, found.ref, None
+                yield phrase.start(), found.end, found.ref, False
 
 
-def _speaker(saying: re.Match[str]) -> Iterator[tuple[int, int, _Ref, int | None]]:
+def _speaker(saying: re.Match[str]) -> Iterator[tuple[int, int, _Ref, bool]]:
     person = _person_in_run(saying.group("run"))
     if person is None:
         return
@@ -808,7 +820,7 @@ def _speaker(saying: re.Match[str]) -> Iterator[tuple[int, int, _Ref, int | None
     else:
         ref = _Ref("surname", canonical_source(words[0]), "person", titled)
     start = saying.start("run") + offset
-    yield start, saying.end("run"), ref, saying.end("run")
+    yield start, saying.end("run"), ref, True
 
 
 def _headline_credit(sentence: Sentence, raw: str) -> tuple[int, int, _Ref] | None:
@@ -853,7 +865,7 @@ def _declared(sentence: Sentence, raw: str) -> Iterator[tuple[int, int, str, Sou
 def _mentions(
     content: Sequence[Sentence],
 ) -> tuple[list[_Medium], list[_Person]]:
-    """Every medium and full personal name in the content, in text order, for back-references."""
+    """Every medium and person named in the content, in text order, for back-references."""
     media: list[_Medium] = []
     persons: list[_Person] = []
     for sentence in content:
@@ -972,8 +984,9 @@ def find_attributions(doc: Segmented) -> tuple[Attribution, ...]:
     """
     raw = doc.article.text
     content = doc.content
+    # "Read also: ... — Reuters" links to another story; it credits nothing in this one.
     readable = [s for s in content if not _is_link_line(s)]
-    ordinals = {s.index: position for position, s in enumerate(content)}
+    ordinals = {s.index: position for position, s in enumerate(readable)}
     all_content = tuple(s.index for s in content)
 
     declared: list[Attribution] = []
@@ -995,10 +1008,7 @@ def find_attributions(doc: Segmented) -> tuple[Attribution, ...]:
     for sentence in readable:
         base = sentence.span.start
         ordinal = ordinals[sentence.index]
-        for start, end, ref, speaker_end in _cues(sentence.text):
-            if any(Span(base + start, base + end).overlaps(d) for d in declared_spans):
-                continue  # "Originally published by X" is declared, not also reported
-            speaker = speaker_end is not None
+        for start, end, ref, speaker in _cues(sentence.text):
             quote = None if speaker else _quotation(sentence, base + start, base + end, raw)
             kind: AttributionKind = "quoted" if quote is not None else "reported"
             candidates.append(
@@ -1011,6 +1021,10 @@ def find_attributions(doc: Segmented) -> tuple[Attribution, ...]:
                 _Candidate(base + start, base + end, ref, "reported", sentence, ordinal, None)
             )
 
+    # "Originally published by X" and "Source - X" are declared, not also reported.
+    candidates = [
+        c for c in candidates if not any(Span(c.start, c.end).overlaps(d) for d in declared_spans)
+    ]
     resolved: list[tuple[_Candidate, str, SourceType]] = []
     seen: set[tuple[int, int, str]] = set()
     for candidate in sorted(candidates, key=lambda c: (c.start, c.end, c.speaker_only)):
@@ -1036,7 +1050,7 @@ def find_attributions(doc: Segmented) -> tuple[Attribution, ...]:
             quoted = Span(*candidate.quote)
             covered.update(s.index for s in content if s.span.overlaps(quoted))
         if candidate.ordinal > 0 and _is_cue_only(sentence, cue_spans[sentence.index]):
-            covered.add(content[candidate.ordinal - 1].index)
+            covered.add(readable[candidate.ordinal - 1].index)
         span = Span(candidate.start, candidate.end)
         found.append(
             Attribution(
