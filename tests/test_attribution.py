@@ -361,6 +361,14 @@ def test_honorific_and_family_name_first() -> None:
     assert summary(text) == [("Kim Jong Un", "person", "reported", "Mr Kim said")]
 
 
+def test_medium_alias_ending_a_personal_name_is_the_person() -> None:
+    text = "Michael Bloomberg said the deal was bad. Bloomberg News reported the deal."
+    assert [(a.source, a.source_type) for a in attributions(text)] == [
+        ("Michael Bloomberg", "person"),
+        ("Bloomberg", "agency"),
+    ]
+
+
 def test_quotation_split_over_several_segments_is_covered() -> None:
     text = (
         "Alina Hrytsenko spoke on Monday.\n"

@@ -117,7 +117,7 @@ def sentence_similarity_matrix(
     b_content = [content_stems(words(t), names) for t in b_texts]
     eligible = np.zeros(combined.shape, dtype=bool)
     for row, a_stems in enumerate(a_content):
-        for column in np.flatnonzero(combined[row] >= config.secondary_similarity):
+        for column in np.flatnonzero(combined[row] >= config.secondary_similarity).tolist():
             shared = len(a_stems & b_content[column])
             eligible[row, column] = shared >= config.min_shared_content_words or _verbatim(
                 a_texts[row], b_texts[column], config

@@ -12,6 +12,8 @@ from collections.abc import Mapping
 from dataclasses import dataclass, field
 from typing import Any, Literal
 
+from tracer.errors import Problem
+
 Label = Literal["copied", "paraphrased", "original", "boilerplate"]
 """How a sentence relates to its best counterpart: the labels the whole code base shares."""
 
@@ -125,7 +127,8 @@ class SentenceLink:
     ``counterparts`` holds indices of sentences in the *other* article, best first; there may be
     two or more when the sentence draws on several (many-to-one). ``similarity`` is the semantic
     score that decided reuse versus original; ``overlap`` the token-level score that decided
-    copied versus paraphrased.
+    copied versus paraphrased. In a corpus trace, ``partner`` names the article the counterparts
+    belong to; in a two-article comparison it is ``None`` (the other article).
     """
 
     index: int
@@ -133,6 +136,7 @@ class SentenceLink:
     counterparts: tuple[int, ...] = ()
     similarity: float = 0.0
     overlap: float = 0.0
+    partner: str | None = None
 
     @property
     def score(self) -> float:
@@ -194,3 +198,93 @@ class Comparison:
     document: DocumentSimilarity
     shares_a: Shares
     shares_b: Shares
+
+
+# --- corpus trace ------------------------------------------------------------------------------
+
+SourceType = Literal["outlet", "agency", "broadcaster", "person", "institution"]
+AttributionKind = Literal["declared", "reported", "quoted"]
+NodeKind = Literal["article", "latent"]
+EdgeKind = Literal["derived", "related"]
+
+
+@dataclass(frozen=True, slots=True)
+class Attribution:
+    """An attribution phrase in an article, resolved to a named source.
+
+    ``kind`` is *declared* for a "Source: X" line (the whole article came through X), *reported*
+    when X is said to have reported the content, *quoted* for a direct quote attributed to X.
+    ``sentences`` are the indices of the segments the attribution covers.
+    """
+
+    source: str
+    source_type: SourceType
+    kind: AttributionKind
+    cue: str
+    span: Span
+    sentences: tuple[int, ...]
+
+
+@dataclass(frozen=True, slots=True)
+class Node:
+    """A node of the derivation DAG: a corpus article, or a *latent* source cited but absent."""
+
+    id: str
+    kind: NodeKind
+    name: str
+    source_type: SourceType | None = None
+
+
+@dataclass(frozen=True, slots=True)
+class Edge:
+    """A derivation (``parent`` -> ``child``) or an undirected *related* link, with its evidence.
+
+    For *related* edges ``parent`` and ``child`` are just the two ends in sorted order.
+    ``copied`` and ``paraphrased`` are shares of the child's content characters taken from the
+    parent (article parents only); ``reason`` is one line a journalist can read.
+    """
+
+    parent: str
+    child: str
+    kind: EdgeKind
+    score: float
+    reason: str
+    copied: float = 0.0
+    paraphrased: float = 0.0
+    passages: tuple[Passage, ...] = ()
+    attributions: tuple[Attribution, ...] = ()
+    common_source: str | None = None
+
+
+@dataclass(frozen=True, slots=True)
+class ArticleTrace:
+    """One corpus article after tracing: its best verdict per sentence over all its partners."""
+
+    doc: Segmented
+    links: tuple[SentenceLink, ...]
+    shares: Shares
+    attributions: tuple[Attribution, ...]
+
+
+@dataclass(frozen=True, slots=True)
+class TraceResult:
+    """Everything ``tracer trace`` found in a corpus.
+
+    ``comparisons`` holds the candidate pairs that share at least one passage, ``(a.id, b.id)``
+    sorted; ``problems`` the input that was skipped, ``warnings`` input kept but altered.
+    """
+
+    articles: tuple[ArticleTrace, ...]
+    comparisons: tuple[Comparison, ...]
+    nodes: tuple[Node, ...]
+    edges: tuple[Edge, ...]
+    problems: tuple[Problem, ...] = ()
+    warnings: tuple[Problem, ...] = ()
+    stats: Mapping[str, int] = field(default_factory=dict, compare=False, hash=False)
+
+    def article(self, article_id: str) -> ArticleTrace:
+        """The traced article with this id."""
+        for item in self.articles:
+            if item.doc.article.id == article_id:
+                return item
+        raise KeyError(article_id)
