@@ -29,7 +29,7 @@ from collections.abc import Iterable, Iterator, Sequence
 from dataclasses import dataclass
 from typing import Final, Literal
 
-from tracer.model import Segmented, Sentence, Span
+from tracer.model import Attribution, AttributionKind, Segmented, Sentence, SourceType, Span
 
 __all__ = [
     "Attribution",
@@ -38,36 +38,6 @@ __all__ = [
     "canonical_source",
     "find_attributions",
 ]
-
-SourceType = Literal["outlet", "agency", "broadcaster", "person", "institution"]
-"""What kind of source a name is: a newspaper or site, a wire agency, a TV/radio broadcaster..."""
-
-AttributionKind = Literal["declared", "reported", "quoted"]
-"""How content is credited: a ``Source: X`` line, a reporting verb, or a direct quotation."""
-
-
-@dataclass(frozen=True, slots=True)
-class Attribution:
-    """One phrase crediting part of an article to a named source.
-
-    ``kind`` is ``"declared"`` for a ``Source: X`` line (the whole article came through X),
-    ``"quoted"`` when the cue attributes a direct quotation (``"...," Kirby said``) and
-    ``"reported"`` otherwise. ``cue`` is the phrase exactly as in the raw text and ``span`` its
-    offsets in ``Article.text``; ``sentences`` lists the ``Sentence.index`` values it covers.
-
-    Example:
-        >>> a = Attribution("CNN", "broadcaster", "reported", "CNN reports", Span(40, 51), (0,))
-        >>> a.source, a.span.length
-        ('CNN', 11)
-    """
-
-    source: str
-    source_type: SourceType
-    kind: AttributionKind
-    cue: str
-    span: Span
-    sentences: tuple[int, ...]
-
 
 # --- Gazetteer -----------------------------------------------------------------------------------
 
