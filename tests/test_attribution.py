@@ -186,20 +186,23 @@ def test_the_agency_means_a_news_agency_not_a_newspaper() -> None:
 
 
 @pytest.mark.parametrize(
-    ("line", "source", "source_type"),
+    ("line", "source", "source_type", "kind"),
     [
-        ("Source: Racurs", "Racurs", "outlet"),
-        ("Source - Reuters", "Reuters", "agency"),
-        ("Via: Espreso TV", "Espreso TV", "broadcaster"),
-        ("Originally published by Kyiv Post", "Kyiv Post", "outlet"),
+        ("Source: Racurs", "Racurs", "outlet", "declared"),
+        ("Source - Reuters", "Reuters", "agency", "declared"),
+        ("Via: Espreso TV", "Espreso TV", "broadcaster", "declared"),
+        ("Originally published by Kyiv Post", "Kyiv Post", "outlet", "publisher"),
         (
             "Read the original article on The New Voice of Ukraine",
             "The New Voice of Ukraine",
             "outlet",
+            "publisher",
         ),
     ],
 )
-def test_declared_source_covers_the_whole_article(line: str, source: str, source_type: str) -> None:
+def test_declared_source_covers_the_whole_article(
+    line: str, source: str, source_type: str, kind: str
+) -> None:
     text = (
         "North Korea is ready to sign an arms deal.\n"
         ".in_text_content_22 { width: 300px; }\n"
@@ -210,7 +213,7 @@ def test_declared_source_covers_the_whole_article(line: str, source: str, source
     assert (found.source, found.source_type, found.kind, found.cue) == (
         source,
         source_type,
-        "declared",
+        kind,
         line,
     )
     assert found.sentences == (0, 2, 3, 4)  # the CSS line (1) is boilerplate

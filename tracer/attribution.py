@@ -422,6 +422,13 @@ _DECLARED_RE: Final[re.Pattern[str]] = re.compile(
     r"(?:on|at))[ \t]*(?P<name>[^\n]*?))[ \t.]*$",
     re.MULTILINE,
 )
+# "Read the original article on X" and "Originally published by X" say the text *is* X's
+# article, republished; "Source: X" says it came through X, rewritten.
+_PUBLISHER_RE: Final[re.Pattern[str]] = re.compile(
+    r"\s*(?:Read\s+the\s+original|(?:This\s+(?:article|story)\s+was\s+)?(?:originally|first)"
+    r"\s+(?:published|appeared)|Republished\s+from)",
+    re.IGNORECASE,
+)
 _LINK_LINE_RE: Final[re.Pattern[str]] = re.compile(
     r"\s*(?:Read|See)\s+(?:also|more)\b|\s*Also\s+read\b|\s*Related\b"
 )
@@ -965,9 +972,9 @@ def find_attributions(doc: Segmented) -> tuple[Attribution, ...]:
         for start, end, name, source_type in _declared(sentence, raw):
             whole = tuple(sorted({*all_content, sentence.index}))
             span = Span(start, end)
-            declared.append(
-                Attribution(name, source_type, "declared", span.slice(raw), span, whole)
-            )
+            cue = span.slice(raw)
+            kind: AttributionKind = "publisher" if _PUBLISHER_RE.match(cue) else "declared"
+            declared.append(Attribution(name, source_type, kind, cue, span, whole))
             if source_type != "person" and source_type != "institution":
                 declared_media.append(_Medium(start, name, source_type))
 

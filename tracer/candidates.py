@@ -6,11 +6,12 @@ signatures feed locality-sensitive hashing, so only pairs worth aligning are ali
 
 from __future__ import annotations
 
-from collections.abc import Iterable
+from collections.abc import Iterable, Iterator, Sequence
+from dataclasses import dataclass
 
 from tracer.config import CandidateConfig
 from tracer.model import DocumentSimilarity, Segmented
-from tracer.tokens import lower_words, shingles
+from tracer.tokens import content_stems, lower_words, shingles, words
 
 
 def article_shingles(doc: Segmented, size: int = 3) -> set[str]:
@@ -90,3 +91,120 @@ def _tfidf_cosines(a: Segmented, b: Segmented) -> tuple[float, float]:
         matrix = vectorizer.transform(documents)
         cosines.append(float((matrix[0] @ matrix[1].T).toarray()[0, 0]))
     return cosines[0], cosines[1]
+
+
+# --- corpus scale --------------------------------------------------------------------------------
+
+
+@dataclass(frozen=True, slots=True)
+class CandidatePair:
+    """Two articles worth aligning (indices into the corpus, ``a < b``) and why they were picked.
+
+    ``reasons`` holds any of ``"jaccard"`` (similar shingle sets), ``"containment"`` (one article's
+    shingles largely inside the other's) and ``"sentence"`` (a pair of sentences with similar
+    content words: how paraphrases are found), or ``"all-pairs"`` on a small corpus.
+    """
+
+    a: int
+    b: int
+    reasons: tuple[str, ...]
+
+
+def find_candidates(
+    docs: Sequence[Segmented], config: CandidateConfig | None = None
+) -> tuple[CandidatePair, ...]:
+    """Pick the article pairs worth aligning without comparing all pairs.
+
+    Three MinHash indexes (datasketch) vote: LSH over word-shingle sets (near duplicates), LSH
+    Ensemble for containment (an excerpt or short rewrite *inside* a long source), and LSH over
+    each sentence's content-word stems (paraphrased sentences share words, not word sequences).
+
+    Example:
+        >>> from tracer.model import Article
+        >>> from tracer.segment import segment
+        >>> docs = [segment(Article(str(i), t)) for i, t in enumerate([
+        ...     "Moscow could pay for North Korean weapons with grain, oil and technology.",
+        ...     "In return, Moscow can offer grain, oil and military technology as payment.",
+        ...     "The recipe needs two eggs, flour and a pinch of salt."])]
+        >>> [(c.a, c.b) for c in find_candidates(docs)]
+        [(0, 1)]
+    """
+    config = config or CandidateConfig()
+    if len(docs) <= config.all_pairs_below:
+        return tuple(
+            CandidatePair(a, b, ("all-pairs",))
+            for a in range(len(docs))
+            for b in range(a + 1, len(docs))
+        )
+    reasons: dict[tuple[int, int], set[str]] = {}
+
+    def vote(x: int, y: int, reason: str) -> None:
+        if x != y:
+            reasons.setdefault((min(x, y), max(x, y)), set()).add(reason)
+
+    shingle_sets = [article_shingles(doc, config.shingle_size) for doc in docs]
+    for x, y, reason in _document_votes(shingle_sets, config):
+        vote(x, y, reason)
+    for x, y in _sentence_votes(docs, config):
+        vote(x, y, "sentence")
+    return tuple(
+        CandidatePair(a, b, tuple(sorted(found))) for (a, b), found in sorted(reasons.items())
+    )
+
+
+def _document_votes(
+    shingle_sets: Sequence[set[str]], config: CandidateConfig
+) -> Iterator[tuple[int, int, str]]:
+    from datasketch import MinHash, MinHashLSH, MinHashLSHEnsemble
+
+    present = [i for i, shingle_set in enumerate(shingle_sets) if shingle_set]
+    if len(present) < 2:
+        return
+    signatures = MinHash.bulk(
+        [[s.encode("utf-8") for s in sorted(shingle_sets[i])] for i in present],
+        num_perm=config.num_perm,
+        seed=config.seed,
+    )
+    jaccard_index = MinHashLSH(threshold=config.lsh_threshold, num_perm=config.num_perm)
+    with jaccard_index.insertion_session() as session:
+        for key, signature in zip(present, signatures, strict=True):
+            session.insert(key, signature, check_duplication=False)
+    containment_index = MinHashLSHEnsemble(
+        threshold=config.containment_threshold, num_perm=config.num_perm, num_part=8
+    )
+    containment_index.index(
+        (key, signature, len(shingle_sets[key]))
+        for key, signature in zip(present, signatures, strict=True)
+    )
+    for key, signature in zip(present, signatures, strict=True):
+        for other in jaccard_index.query(signature):
+            yield key, int(other), "jaccard"
+        for other in containment_index.query(signature, len(shingle_sets[key])):
+            yield key, int(other), "containment"
+
+
+def _sentence_votes(
+    docs: Sequence[Segmented], config: CandidateConfig
+) -> Iterator[tuple[int, int]]:
+    from datasketch import MinHash, MinHashLSH
+
+    owners: list[int] = []
+    stem_sets: list[list[bytes]] = []
+    for position, doc in enumerate(docs):
+        names: frozenset[str] = frozenset()
+        for sentence in doc.content:
+            stems = content_stems(words(sentence.norm), names)
+            if len(stems) >= config.min_sentence_stems:
+                owners.append(position)
+                stem_sets.append([s.encode("utf-8") for s in sorted(stems)])
+    if len(set(owners)) < 2:
+        return
+    signatures = MinHash.bulk(stem_sets, num_perm=config.sentence_num_perm, seed=config.seed)
+    index = MinHashLSH(threshold=config.sentence_lsh_threshold, num_perm=config.sentence_num_perm)
+    with index.insertion_session() as session:
+        for key, signature in enumerate(signatures):
+            session.insert(key, signature, check_duplication=False)
+    for key, signature in enumerate(signatures):
+        for other in index.query(signature):
+            if owners[int(other)] != owners[key]:
+                yield owners[key], owners[int(other)]

@@ -46,19 +46,27 @@ class CandidateConfig:
         shingle_size: words per shingle for MinHash and containment.
         num_perm: MinHash permutations; 128 keeps the Jaccard estimate within about +-0.09.
         seed: MinHash seed, fixed so runs are reproducible.
-        lsh_threshold: Jaccard similarity at which LSH should start returning a pair.
-        containment_threshold: share of the smaller article's shingles found in the other at
-            which a pair is kept even when its Jaccard similarity is low (a short rewrite inside
-            a long source).
-        min_shared_shingles: exact shared shingles a candidate pair must have to be aligned.
+        lsh_threshold: Jaccard similarity of shingle sets at which document LSH returns a pair.
+        containment_threshold: share of an article's shingles found in another at which LSH
+            Ensemble returns the pair even when Jaccard is low (a short excerpt of a long source).
+        sentence_lsh_threshold: Jaccard similarity of two sentences' content-word stems at which
+            sentence LSH returns their articles: this is what finds paraphrases, which share
+            words but few word sequences.
+        sentence_num_perm: permutations for the (many, short) sentence signatures.
+        min_sentence_stems: sentences with fewer content stems are too short to index.
+        all_pairs_below: corpora with at most this many articles skip LSH and align every pair;
+            exact and cheap at that size. Set to 0 to always use LSH.
     """
 
     shingle_size: int = 3
     num_perm: int = 128
     seed: int = 1
-    lsh_threshold: float = 0.1
-    containment_threshold: float = 0.05
-    min_shared_shingles: int = 2
+    lsh_threshold: float = 0.2
+    containment_threshold: float = 0.3
+    sentence_lsh_threshold: float = 0.2
+    sentence_num_perm: int = 64
+    min_sentence_stems: int = 3
+    all_pairs_below: int = 0
 
 
 @dataclass(frozen=True, slots=True)

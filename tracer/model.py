@@ -203,7 +203,7 @@ class Comparison:
 # --- corpus trace ------------------------------------------------------------------------------
 
 SourceType = Literal["outlet", "agency", "broadcaster", "person", "institution"]
-AttributionKind = Literal["declared", "reported", "quoted"]
+AttributionKind = Literal["declared", "publisher", "reported", "quoted"]
 NodeKind = Literal["article", "latent"]
 EdgeKind = Literal["derived", "related"]
 
@@ -212,7 +212,8 @@ EdgeKind = Literal["derived", "related"]
 class Attribution:
     """An attribution phrase in an article, resolved to a named source.
 
-    ``kind`` is *declared* for a "Source: X" line (the whole article came through X), *reported*
+    ``kind`` is *declared* for a "Source: X" line (the whole article came through X), *publisher*
+    for "Read the original article on X" (the text is X's own article, republished), *reported*
     when X is said to have reported the content, *quoted* for a direct quote attributed to X.
     ``sentences`` are the indices of the segments the attribution covers.
     """
