@@ -973,8 +973,8 @@ def find_attributions(doc: Segmented) -> tuple[Attribution, ...]:
             whole = tuple(sorted({*all_content, sentence.index}))
             span = Span(start, end)
             cue = span.slice(raw)
-            kind: AttributionKind = "publisher" if _PUBLISHER_RE.match(cue) else "declared"
-            declared.append(Attribution(name, source_type, kind, cue, span, whole))
+            how: AttributionKind = "publisher" if _PUBLISHER_RE.match(cue) else "declared"
+            declared.append(Attribution(name, source_type, how, cue, span, whole))
             if source_type != "person" and source_type != "institution":
                 declared_media.append(_Medium(start, name, source_type))
 

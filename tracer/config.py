@@ -70,24 +70,50 @@ class CandidateConfig:
 
 
 @dataclass(frozen=True, slots=True)
+class DeriveConfig:
+    """How the derivation DAG is decided from the evidence.
+
+    Attributes:
+        min_derivation_share: share of the child's content that must come from the parent for
+            an article-to-article derivation; less sharing is kept as a *related* link.
+        min_direction_margin: how clearly the evidence must point one way (0 to 1) before a
+            direction is claimed; below it the pair is *related*, undirected.
+        date_weight: weight of publication order (a soft prior: dates are often wrong).
+        containment_weight: weight of containment asymmetry (the derived article is mostly
+            made of the source's passages, the source is not mostly made of the derived one's).
+        attribution_weight: weight of one article naming the other's outlet.
+        extra_parent_share: share of a child's content a second parent must explain that the
+            first does not, for both edges to be kept (otherwise the weaker is transitive).
+    """
+
+    min_derivation_share: float = 0.25
+    min_direction_margin: float = 0.1
+    date_weight: float = 0.5
+    containment_weight: float = 1.0
+    attribution_weight: float = 1.0
+    extra_parent_share: float = 0.15
+
+
+@dataclass(frozen=True, slots=True)
 class TracerConfig:
     """The whole configuration: one section per stage."""
 
     align: AlignConfig = field(default_factory=AlignConfig)
     candidates: CandidateConfig = field(default_factory=CandidateConfig)
+    derive: DeriveConfig = field(default_factory=DeriveConfig)
 
 
 def load_config(path: Path | None = None, **overrides: Any) -> TracerConfig:
     """Build a configuration from defaults, an optional TOML file and keyword overrides.
 
-    The TOML file has one table per section (``[align]``, ``[candidates]``); overrides are
-    ``section__name=value`` pairs, as the CLI passes them.
+    The TOML file has one table per section (``[align]``, ``[candidates]``, ``[derive]``);
+    overrides are ``section__name=value`` pairs, as the CLI passes them.
 
     Example:
         >>> load_config(align__min_similarity=0.5).align.min_similarity
         0.5
     """
-    sections: dict[str, dict[str, Any]] = {"align": {}, "candidates": {}}
+    sections: dict[str, dict[str, Any]] = {"align": {}, "candidates": {}, "derive": {}}
     if path is not None:
         try:
             data = tomllib.loads(path.read_text(encoding="utf-8"))
@@ -106,6 +132,7 @@ def load_config(path: Path | None = None, **overrides: Any) -> TracerConfig:
         return TracerConfig(
             align=_build(AlignConfig, sections["align"]),
             candidates=_build(CandidateConfig, sections["candidates"]),
+            derive=_build(DeriveConfig, sections["derive"]),
         )
     except TypeError as error:
         raise TracerError(f"bad configuration: {error}") from error

@@ -191,7 +191,7 @@ def load_article(
     """Read one text file as an article, with the warnings about what had to be changed.
 
     The id is the file stem (``seeds/000_5f76.txt`` gives ``000_5f76``), ``origin`` the path as
-    given, ``title`` the first non-blank line. A text longer than ``max_chars`` is cut at the last
+    given, ``title`` the first non-blank line that is not boilerplate. A text longer than ``max_chars`` is cut at the last
     whitespace before the limit; the returned warnings say so.
 
     Raises:
@@ -229,7 +229,7 @@ def _load_text_file(path: Path, max_chars: int) -> tuple[Article, tuple[Problem,
     if not text.strip():
         raise _SkipError("empty article")
     text, warnings = _limit(text, max_chars, str(path))
-    title = next((line.strip() for line in text.splitlines() if line.strip()), None)
+    title = _first_content_line(text)
     return Article(id=path.stem, text=text, title=title, origin=str(path)), warnings
 
 
@@ -657,3 +657,14 @@ def _json_type(value: object) -> str:
     if isinstance(value, list):
         return "array"
     return "object"
+
+
+def _first_content_line(text: str) -> str | None:
+    """The first non-blank line that is not page furniture ("Sorting by", leaked CSS)."""
+    from tracer.clean import boilerplate_reason, normalise
+
+    for line in text.splitlines():
+        stripped = line.strip()
+        if stripped and boilerplate_reason(normalise(stripped).text) is None:
+            return stripped
+    return None

@@ -228,12 +228,17 @@ class Attribution:
 
 @dataclass(frozen=True, slots=True)
 class Node:
-    """A node of the derivation DAG: a corpus article, or a *latent* source cited but absent."""
+    """A node of the derivation DAG: a corpus article, or a *latent* source cited but absent.
+
+    ``name`` is an article's title (or id) or a source's canonical name; ``outlet`` is the outlet
+    that published an article, when known.
+    """
 
     id: str
     kind: NodeKind
     name: str
     source_type: SourceType | None = None
+    outlet: str | None = None
 
 
 @dataclass(frozen=True, slots=True)

@@ -1,0 +1,384 @@
+"""Derivation: who took from whom, as a DAG of corpus articles and the sources they cite.
+
+The evidence, in the order it is trusted:
+
+1. **Attribution.** An article that says "Source: Racurs" came through Racurs; one that writes
+   "the Financial Times reported" took the content from the FT. Cited sources that are not in
+   the corpus become *latent* nodes. With both a declared channel and a credited original, the
+   chain is original -> channel -> article (FT -> Racurs -> Buna Times).
+2. **A common source explains shared passages.** Two articles whose shared passages are credited
+   to the same source in both (or which both cite the same outlet) are *siblings* under it: they
+   get a *related* link naming the source, never a parent/child edge. Two outlets quoting the
+   same White House briefing did not copy each other.
+3. **Direction between corpus articles**, when nothing else explains what they share: containment
+   asymmetry (the derived article is mostly made of the source's passages, plus additions),
+   publication dates (a soft prior), and one article naming the other's outlet.
+4. **Transitive edges are dropped**: a child keeps its strongest parent, and a further parent only
+   when it explains a part of the child the first one does not.
+
+Pairs that share too little, or whose direction the evidence does not settle, stay *related*.
+Every edge carries its evidence and a one-line reason; ties break on ids, so output is stable.
+"""
+
+from __future__ import annotations
+
+import re
+from collections.abc import Mapping, Sequence
+from dataclasses import dataclass
+
+from tracer.config import DeriveConfig
+from tracer.model import Attribution, Comparison, Edge, Node, Segmented, SourceType
+
+_MEDIA: frozenset[SourceType] = frozenset({"outlet", "agency", "broadcaster"})
+_CITABLE: frozenset[SourceType] = _MEDIA | {"institution"}
+_TYPE_RANK: dict[SourceType, int] = {
+    "outlet": 0,
+    "agency": 0,
+    "broadcaster": 0,
+    "institution": 1,
+    "person": 2,
+}
+
+
+@dataclass(frozen=True, slots=True)
+class Derivation:
+    """The DAG: nodes (articles and latent sources) and edges (derived and related)."""
+
+    nodes: tuple[Node, ...]
+    edges: tuple[Edge, ...]
+
+
+def latent_id(name: str) -> str:
+    """The node id of a cited source: ``source:`` and a slug of its name.
+
+    Example:
+        >>> latent_id("The New York Times")
+        'source:the-new-york-times'
+    """
+    slug = re.sub(r"[^\w]+", "-", name.lower()).strip("-")
+    return f"source:{slug or 'unnamed'}"
+
+
+def outlet_of(doc: Segmented, attributions: Sequence[Attribution]) -> str | None:
+    """The outlet that published ``doc``: its ``source`` field, else a "Read the original" line."""
+    from tracer.attribution import canonical_source
+
+    if doc.article.source:
+        return canonical_source(doc.article.source)
+    for attribution in attributions:
+        if attribution.kind == "publisher":
+            return attribution.source
+    return None
+
+
+def derive(
+    docs: Sequence[Segmented],
+    attributions: Mapping[str, Sequence[Attribution]],
+    comparisons: Sequence[Comparison],
+    config: DeriveConfig | None = None,
+) -> Derivation:
+    """Build the derivation DAG from segmented articles, their attributions and comparisons.
+
+    ``attributions`` maps article ids to what :func:`tracer.attribution.find_attributions`
+    found; ``comparisons`` are the aligned candidate pairs.
+    """
+    config = config or DeriveConfig()
+    builder = _Builder(docs, attributions, config)
+    for doc in sorted(docs, key=lambda d: d.article.id):
+        builder.cited_sources(doc)
+    for comparison in sorted(comparisons, key=lambda c: (c.a.article.id, c.b.article.id)):
+        if comparison.pairs:
+            builder.pair(comparison)
+    builder.choose_parents()
+    return builder.result()
+
+
+@dataclass(frozen=True, slots=True)
+class _Candidate:
+    parent: str
+    child: str
+    score: float
+    reason: str
+    comparison: Comparison
+    child_sentences: frozenset[int]
+
+
+class _Builder:
+    """Accumulates nodes and edges; keeps ``derive`` itself a readable list of steps."""
+
+    def __init__(
+        self,
+        docs: Sequence[Segmented],
+        attributions: Mapping[str, Sequence[Attribution]],
+        config: DeriveConfig,
+    ) -> None:
+        self.config = config
+        self.docs = {d.article.id: d for d in docs}
+        self.attributions = {d.article.id: tuple(attributions.get(d.article.id, ())) for d in docs}
+        self.outlets = {
+            article_id: outlet_of(doc, self.attributions[article_id])
+            for article_id, doc in self.docs.items()
+        }
+        self.nodes: dict[str, Node] = {}
+        self.edges: dict[tuple[str, str, str], Edge] = {}
+        self.candidates: list[_Candidate] = []
+        for article_id, doc in self.docs.items():
+            title = doc.article.title or article_id
+            self.nodes[article_id] = Node(
+                article_id, "article", _shorten(title), outlet=self.outlets[article_id]
+            )
+
+    # -- step 1: attribution --------------------------------------------------------------------
+
+    def cited_sources(self, doc: Segmented) -> None:
+        article_id = doc.article.id
+        own = self.outlets[article_id]
+        by_source: dict[str, list[Attribution]] = {}
+        for attribution in self.attributions[article_id]:
+            if attribution.source_type in _CITABLE and attribution.source != own:
+                by_source.setdefault(attribution.source, []).append(attribution)
+        declared = sorted(
+            name for name, items in by_source.items() if any(a.kind == "declared" for a in items)
+        )
+        for name in sorted(by_source):
+            items = tuple(by_source[name])
+            self._latent(name, items[0].source_type)
+            if name in declared:
+                cue = next(a.cue for a in items if a.kind == "declared")
+                self._edge(
+                    latent_id(name), article_id, 0.95, f'declares its source: "{cue}"', items
+                )
+            elif declared and items[0].source_type in _MEDIA:
+                # Came through the declared channel, which took it from this credited original.
+                for channel in declared:
+                    self._edge(
+                        latent_id(name),
+                        latent_id(channel),
+                        0.7,
+                        f"{article_id} came through {channel} and credits {name}",
+                        items,
+                    )
+            else:
+                self._edge(
+                    latent_id(name), article_id, _citation_score(items), _cites(name, items), items
+                )
+
+    # -- steps 2 and 3: pairs of corpus articles -------------------------------------------------
+
+    def pair(self, comparison: Comparison) -> None:
+        a_id, b_id = comparison.a.article.id, comparison.b.article.id
+        shared_a = frozenset(i for p in comparison.pairs for i in p.a_indices)
+        shared_b = frozenset(i for p in comparison.pairs for i in p.b_indices)
+        passages = len(comparison.passages)
+        plural = "s" if passages != 1 else ""
+        summary = (
+            f"{passages} shared passage{plural} ({comparison.shares_a.reused:.0%} of {a_id}, "
+            f"{comparison.shares_b.reused:.0%} of {b_id})"
+        )
+        common = self._common_source(a_id, b_id, shared_a, shared_b)
+        if common is not None:
+            self._related(comparison, f"siblings: both draw on {common}; {summary}", common)
+            self._attach_common_source(common, a_id, shared_a)
+            self._attach_common_source(common, b_id, shared_b)
+            return
+        share_a, share_b = comparison.shares_a.reused, comparison.shares_b.reused
+        if max(share_a, share_b) < self.config.min_derivation_share:
+            self._related(comparison, f"{summary}: too little for a derivation")
+            return
+        direction, evidence = self._direction(comparison)
+        if abs(direction) < self.config.min_direction_margin:
+            self._related(comparison, f"{summary}; direction undecided ({evidence})")
+            return
+        if direction > 0:
+            parent, child, child_share, child_sentences = a_id, b_id, share_b, shared_b
+        else:
+            parent, child, child_share, child_sentences = b_id, a_id, share_a, shared_a
+        score = round(min(1.0, 0.5 * child_share + 0.5 * abs(direction)), 4)
+        self.candidates.append(
+            _Candidate(
+                parent,
+                child,
+                score,
+                f"{child} reuses {child_share:.0%} of its content from {parent}: {evidence}",
+                comparison,
+                child_sentences,
+            )
+        )
+
+    def _common_source(
+        self, a_id: str, b_id: str, shared_a: frozenset[int], shared_b: frozenset[int]
+    ) -> str | None:
+        a_sources = self._sources_of(a_id)
+        b_sources = self._sources_of(b_id)
+        ranked: list[tuple[int, int, str]] = []
+        for name in sorted(set(a_sources) & set(b_sources)):
+            if name in (self.outlets[a_id], self.outlets[b_id]):
+                continue  # one names the other's outlet: that is direction, not a common source
+            covered = _covered(a_sources[name], shared_a) + _covered(b_sources[name], shared_b)
+            source_type = a_sources[name][0].source_type
+            if covered or source_type in _MEDIA:
+                ranked.append((-covered, _TYPE_RANK[source_type], name))
+        return min(ranked)[2] if ranked else None
+
+    def _sources_of(self, article_id: str) -> dict[str, list[Attribution]]:
+        found: dict[str, list[Attribution]] = {}
+        for attribution in self.attributions[article_id]:
+            if attribution.kind != "publisher":
+                found.setdefault(attribution.source, []).append(attribution)
+        return found
+
+    def _attach_common_source(self, name: str, article_id: str, shared: frozenset[int]) -> None:
+        """Make sure a common source has its edge to the article (persons get one only now)."""
+        source_id = latent_id(name)
+        if any(key[0] == source_id and key[1] == article_id for key in self.edges):
+            return
+        if any(key[1] == article_id and key[0].startswith("source:") for key in self.edges) and (
+            self._reaches(source_id, article_id)
+        ):
+            return  # already its ancestor through a declared channel (FT -> Racurs -> article)
+        items = tuple(a for a in self.attributions[article_id] if a.source == name)
+        covering = tuple(a for a in items if set(a.sentences) & shared) or items
+        self._latent(name, items[0].source_type)
+        self._edge(
+            source_id, article_id, _citation_score(covering), _cites(name, covering), covering
+        )
+
+    def _direction(self, comparison: Comparison) -> tuple[float, str]:
+        """Positive when the evidence says A is the source of B; with a readable summary."""
+        config = self.config
+        a, b = comparison.a.article, comparison.b.article
+        share_a, share_b = comparison.shares_a.reused, comparison.shares_b.reused
+        score = config.containment_weight * (share_b - share_a)
+        weight = config.containment_weight
+        evidence = [f"containment {share_b:.0%} of {b.id} vs {share_a:.0%} of {a.id}"]
+        if a.date and b.date and a.date[:10] != b.date[:10]:
+            earlier = 1.0 if a.date < b.date else -1.0
+            score += config.date_weight * earlier
+            weight += config.date_weight
+            first = a if earlier > 0 else b
+            evidence.append(
+                f"{first.id} is dated earlier ({first.date[:10] if first.date else ''})"
+            )
+        for citer, cited, sign in ((b.id, a.id, 1.0), (a.id, b.id, -1.0)):
+            outlet = self.outlets[cited]
+            if outlet and any(x.source == outlet for x in self.attributions[citer]):
+                score += config.attribution_weight * sign
+                weight += config.attribution_weight
+                evidence.append(f"{citer} credits {outlet}")
+        return score / weight, "; ".join(evidence)
+
+    def _related(self, comparison: Comparison, reason: str, common: str | None = None) -> None:
+        a_id, b_id = sorted((comparison.a.article.id, comparison.b.article.id))
+        score = round(max(comparison.shares_a.reused, comparison.shares_b.reused), 4)
+        self.edges[(a_id, b_id, "related")] = Edge(
+            a_id,
+            b_id,
+            "related",
+            score,
+            reason,
+            passages=comparison.passages,
+            common_source=common,
+        )
+
+    # -- step 4: parents -------------------------------------------------------------------------
+
+    def choose_parents(self) -> None:
+        explained: dict[str, set[int]] = {}
+        for candidate in sorted(self.candidates, key=lambda c: (-c.score, c.parent, c.child)):
+            child, parent = candidate.child, candidate.parent
+            if self._reaches(child, parent):
+                self._related(candidate.comparison, candidate.reason + " (would close a cycle)")
+                continue
+            already = explained.get(child)
+            if already is not None:
+                doc = self.docs[child]
+                new = candidate.child_sentences - already
+                content = sum(s.span.length for s in doc.content) or 1
+                new_share = sum(doc.sentences[i].span.length for i in new) / content
+                if new_share < self.config.extra_parent_share:
+                    continue  # what it shares with the child is explained by a stronger parent
+            explained.setdefault(child, set()).update(candidate.child_sentences)
+            comparison = candidate.comparison
+            shares = (
+                comparison.shares_b if child == comparison.b.article.id else comparison.shares_a
+            )
+            self.edges[(parent, child, "derived")] = Edge(
+                parent,
+                child,
+                "derived",
+                candidate.score,
+                candidate.reason,
+                copied=shares.copied,
+                paraphrased=shares.paraphrased,
+                passages=comparison.passages,
+            )
+
+    # -- helpers ---------------------------------------------------------------------------------
+
+    def _latent(self, name: str, source_type: SourceType) -> None:
+        node_id = latent_id(name)
+        if node_id not in self.nodes:
+            self.nodes[node_id] = Node(node_id, "latent", name, source_type)
+
+    def _edge(
+        self, parent: str, child: str, score: float, reason: str, items: Sequence[Attribution]
+    ) -> None:
+        key = (parent, child, "derived")
+        if key in self.edges:
+            previous = self.edges[key]
+            self.edges[key] = Edge(
+                parent,
+                child,
+                "derived",
+                max(previous.score, score),
+                previous.reason,
+                attributions=previous.attributions + tuple(items),
+            )
+            return
+        if parent != child and not self._reaches(child, parent):
+            self.edges[key] = Edge(
+                parent, child, "derived", score, reason, attributions=tuple(items)
+            )
+
+    def _reaches(self, start: str, goal: str) -> bool:
+        """True when ``goal`` is reachable from ``start`` along derived edges."""
+        children: dict[str, list[str]] = {}
+        for parent, child, kind in self.edges:
+            if kind == "derived":
+                children.setdefault(parent, []).append(child)
+        stack, seen = [start], {start}
+        while stack:
+            node = stack.pop()
+            if node == goal:
+                return True
+            for child in children.get(node, ()):
+                if child not in seen:
+                    seen.add(child)
+                    stack.append(child)
+        return False
+
+    def result(self) -> Derivation:
+        nodes = sorted(self.nodes.values(), key=lambda n: (n.kind != "article", n.id))
+        edges = sorted(self.edges.values(), key=lambda e: (e.kind, e.parent, e.child))
+        return Derivation(tuple(nodes), tuple(edges))
+
+
+def _covered(items: Sequence[Attribution], shared: frozenset[int]) -> int:
+    return sum(1 for a in items if set(a.sentences) & shared)
+
+
+def _citation_score(items: Sequence[Attribution]) -> float:
+    if any(a.kind == "declared" for a in items):
+        return 0.95
+    return round(min(0.9, 0.5 + 0.1 * len(items)), 4)
+
+
+def _cites(name: str, items: Sequence[Attribution]) -> str:
+    count = len(items)
+    times = "once" if count == 1 else f"{count} times"
+    return f'cites {name} {times} ("{items[0].cue}")'
+
+
+def _shorten(text: str, limit: int = 80) -> str:
+    text = " ".join(text.split())
+    return text if len(text) <= limit else text[: limit - 1].rstrip() + "…"

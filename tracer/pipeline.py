@@ -1,0 +1,134 @@
+"""The trace pipeline: articles -> segments -> candidates -> alignments -> DAG -> TraceResult.
+
+This is the one place that sequences the stages and reports progress; each stage stays a pure
+function of its inputs.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Callable, Sequence
+
+from tracer.align import shares
+from tracer.api import compare
+from tracer.attribution import find_attributions
+from tracer.candidates import find_candidates
+from tracer.config import TracerConfig
+from tracer.derive import derive
+from tracer.errors import Problem
+from tracer.model import (
+    Article,
+    ArticleTrace,
+    Attribution,
+    Comparison,
+    Segmented,
+    SentenceLink,
+    TraceResult,
+)
+from tracer.segment import segment
+
+ProgressCallback = Callable[[str, int, int], None]
+"""Called as ``on_progress(stage, done, total)`` while the pipeline runs."""
+
+_LABEL_RANK = {"copied": 0, "paraphrased": 0, "original": 1, "boilerplate": 2}
+
+
+def trace(
+    articles: Sequence[Article],
+    config: TracerConfig | None = None,
+    *,
+    problems: Sequence[Problem] = (),
+    warnings: Sequence[Problem] = (),
+    on_progress: ProgressCallback | None = None,
+) -> TraceResult:
+    """Trace a corpus: shared passages, their labels, and the derivation DAG with cited sources.
+
+    Articles are processed in id order, so the result does not depend on input order.
+    ``problems`` and ``warnings`` from ingestion are carried into the result for the summary.
+
+    Example:
+        >>> from tracer.model import Article
+        >>> result = trace([
+        ...     Article("a", "Moscow could pay for North Korean weapons with grain and oil."),
+        ...     Article("b", "In return, Moscow can offer grain and oil for North Korean arms."),
+        ... ])
+        >>> [(e.kind, e.parent, e.child) for e in result.edges]
+        [('related', 'a', 'b')]
+    """
+    config = config or TracerConfig()
+    report = on_progress or (lambda stage, done, total: None)
+    ordered = sorted(articles, key=lambda a: a.id)
+
+    docs: list[Segmented] = []
+    for position, article in enumerate(ordered, start=1):
+        docs.append(segment(article))
+        report("segment", position, len(ordered))
+    attributions = {doc.article.id: find_attributions(doc) for doc in docs}
+
+    report("candidates", 0, 1)
+    candidates = find_candidates(docs, config.candidates)
+    report("candidates", 1, 1)
+
+    comparisons: list[Comparison] = []
+    for position, candidate in enumerate(candidates, start=1):
+        comparison = compare(docs[candidate.a], docs[candidate.b], config)
+        if comparison.pairs:
+            comparisons.append(comparison)
+        report("align", position, len(candidates))
+
+    derivation = derive(docs, attributions, comparisons, config.derive)
+    traced = tuple(_article_trace(doc, comparisons, attributions[doc.article.id]) for doc in docs)
+    return TraceResult(
+        articles=traced,
+        comparisons=tuple(comparisons),
+        nodes=derivation.nodes,
+        edges=derivation.edges,
+        problems=tuple(problems),
+        warnings=tuple(warnings),
+        stats={
+            "articles": len(docs),
+            "candidate_pairs": len(candidates),
+            "aligned_pairs": len(comparisons),
+            "passages": sum(len(c.passages) for c in comparisons),
+            "nodes": len(derivation.nodes),
+            "edges": len(derivation.edges),
+            "skipped_inputs": len(problems),
+        },
+    )
+
+
+def _article_trace(
+    doc: Segmented, comparisons: Sequence[Comparison], attributions: tuple[Attribution, ...]
+) -> ArticleTrace:
+    """Each sentence's best verdict over every partner it was compared with."""
+    article_id = doc.article.id
+    best: list[SentenceLink] = [
+        SentenceLink(s.index, "boilerplate" if s.boilerplate else "original") for s in doc.sentences
+    ]
+    for comparison in comparisons:
+        if comparison.a.article.id == article_id:
+            links, partner = comparison.links_a, comparison.b.article.id
+        elif comparison.b.article.id == article_id:
+            links, partner = comparison.links_b, comparison.a.article.id
+        else:
+            continue
+        for link in links:
+            if link.label not in ("copied", "paraphrased"):
+                continue
+            current = best[link.index]
+            if _better(link, partner, current):
+                best[link.index] = SentenceLink(
+                    link.index,
+                    link.label,
+                    link.counterparts,
+                    link.similarity,
+                    link.overlap,
+                    partner,
+                )
+    links_tuple = tuple(best)
+    return ArticleTrace(doc, links_tuple, shares(doc, links_tuple), attributions)
+
+
+def _better(link: SentenceLink, partner: str, current: SentenceLink) -> bool:
+    if _LABEL_RANK[link.label] != _LABEL_RANK[current.label]:
+        return _LABEL_RANK[link.label] < _LABEL_RANK[current.label]
+    return (-link.similarity, partner) < (-current.similarity, current.partner or "")
