@@ -44,10 +44,13 @@ _REPLACEMENTS = {
     "\u00d7": "x",
 }
 _DROPPED = frozenset("\u200b\u200c\u200d\u2060\ufeff\u00ad")
-# Runs that need work: any whitespace other than a lone space, and any non-ASCII character.
-# Everything between two matches is copied through with an identity offset map, which keeps the
-# common (ASCII) case fast.
-_NEEDS_WORK = re.compile(r"\s{2,}|[^\S ]|[^\x00-\x7f]")
+# Combining diacritics (Latin, Greek, Cyrillic): a letter followed by them is normalised as one
+# unit, so decomposed "e\u0301" composes to the same "\u00e9" as the precomposed character.
+_COMBINING = "\u0300-\u036f\u1ab0-\u1aff\u1dc0-\u1dff\u20d0-\u20ff\ufe20-\ufe2f"
+# Runs that need work: a letter with combining marks, any whitespace other than a lone space, and
+# any non-ASCII character. Everything between two matches is copied through with an identity
+# offset map, which keeps the common (ASCII) case fast.
+_NEEDS_WORK = re.compile(rf"\S[{_COMBINING}]+|\s{{2,}}|[^\S ]|[^\x00-\x7f]")
 
 
 @dataclass(frozen=True, slots=True)
@@ -121,7 +124,7 @@ def _normalise_char(char: str) -> str:
         return " "
     folded = unicodedata.normalize("NFKC", char)
     # NFKC may itself produce curly quotes or dashes (rare); fold those too.
-    return "".join(_REPLACEMENTS.get(c, c) for c in folded)
+    return "".join(_REPLACEMENTS.get(c, c) for c in folded if c not in _DROPPED)
 
 
 # --- boilerplate ---------------------------------------------------------------------------------

@@ -5,11 +5,12 @@ from __future__ import annotations
 import shutil
 import sys
 from pathlib import Path
+from typing import Any
 
 import click
 
 from tracer import __version__
-from tracer.errors import TracerError
+from tracer.errors import Problem, TracerError
 
 _PATH = click.Path(path_type=Path)
 
@@ -74,6 +75,123 @@ def compare(
 
         width = shutil.get_terminal_size((100, 24)).columns
         click.echo(comparison_table(result, width=width, quiet=quiet), nl=False)
+
+
+@cli.command()
+@click.argument("paths", nargs=-1, required=True, type=_PATH)
+@click.option(
+    "-o",
+    "--output",
+    "out_dir",
+    type=_PATH,
+    required=True,
+    help="Folder for trace.json, passages.jsonl, edges.csv and the HTML report.",
+)
+@click.option("--no-report", is_flag=True, help="Write the data files only, no HTML.")
+@click.option(
+    "--config",
+    "config_path",
+    type=_PATH,
+    default=None,
+    help="TOML file with [align] / [candidates] / [derive] settings.",
+)
+@click.option("--quiet", "-q", is_flag=True, help="No progress bar and no summary.")
+def trace(
+    paths: tuple[Path, ...], out_dir: Path, no_report: bool, config_path: Path | None, quiet: bool
+) -> None:
+    """Trace a corpus: shared passages, who derived from whom, and the sources they cite.
+
+    PATHS are text files, folders of them, or JSONL dumps (id, text, and optional title, date,
+    url, source; .jsonl.gz too). Writes trace.json (the full result), passages.jsonl (one aligned
+    passage per line), edges.csv (the derivation DAG) and index.html (the report) to the output
+    folder. Unreadable input is skipped and listed in the summary.
+
+    \b
+    Example:
+        tracer trace seeds/ -o reports/seeds
+        tracer trace dump.jsonl.gz more-articles/ -o out/ --no-report
+    """
+    from tracer.config import load_config
+    from tracer.export import write_trace
+    from tracer.ingest import read_corpus
+    from tracer.pipeline import trace as run_trace
+
+    config = load_config(config_path)
+    corpus = read_corpus(list(paths))
+    if not corpus.articles:
+        _print_problems(corpus.problems)
+        raise TracerError(f"no readable articles in {', '.join(str(p) for p in paths)}")
+    with _Progress(enabled=not quiet) as progress:
+        result = run_trace(
+            corpus.articles,
+            config,
+            problems=corpus.problems,
+            warnings=corpus.warnings,
+            on_progress=progress.update,
+        )
+    written = write_trace(result, out_dir)
+    if not no_report:
+        from tracer.report import write_report
+
+        written.extend(write_report(result, out_dir))
+    if quiet:
+        return
+    _print_problems(corpus.problems + corpus.warnings)
+    stats = result.stats
+    derived = sum(1 for e in result.edges if e.kind == "derived")
+    related = sum(1 for e in result.edges if e.kind == "related")
+    latent = sum(1 for n in result.nodes if n.kind == "latent")
+    click.echo(
+        f"traced {stats['articles']} articles: {stats['candidate_pairs']} candidate pairs, "
+        f"{stats['aligned_pairs']} sharing passages; {latent} cited sources outside the corpus; "
+        f"{derived} derivations, {related} related pairs; {len(corpus.problems)} inputs skipped, "
+        f"{len(corpus.warnings)} warnings",
+        err=True,
+    )
+    index = Path(out_dir) / "index.html"
+    click.echo(f"wrote {index if not no_report else Path(out_dir) / 'trace.json'}", err=True)
+
+
+_MAX_PROBLEM_LINES = 20
+
+
+def _print_problems(problems: tuple[Problem, ...]) -> None:
+    for problem in problems[:_MAX_PROBLEM_LINES]:
+        click.echo(f"tracer: skipped: {problem}", err=True)
+    if len(problems) > _MAX_PROBLEM_LINES:
+        click.echo(f"tracer: ... and {len(problems) - _MAX_PROBLEM_LINES} more", err=True)
+
+
+class _Progress:
+    """A tqdm progress bar per pipeline stage, on stderr; silent when disabled or not a TTY."""
+
+    def __init__(self, *, enabled: bool) -> None:
+        self.enabled = enabled
+        self.stage: str | None = None
+        self.bar: Any = None
+
+    def __enter__(self) -> _Progress:
+        return self
+
+    def __exit__(self, *exc_info: object) -> None:
+        if self.bar is not None:
+            self.bar.close()
+
+    def update(self, stage: str, done: int, total: int) -> None:
+        if not self.enabled:
+            return
+        if stage != self.stage:
+            from tqdm import tqdm
+
+            if self.bar is not None:
+                self.bar.close()
+            self.stage = stage
+            self.bar = tqdm(
+                total=total, desc=f"{stage:<10}", leave=False, file=sys.stderr, disable=None
+            )
+        self.bar.total = total
+        self.bar.n = done
+        self.bar.refresh()
 
 
 def main(argv: list[str] | None = None) -> None:

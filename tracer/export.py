@@ -6,13 +6,40 @@ shape changes, and is written with sorted keys so the same input gives byte-iden
 
 from __future__ import annotations
 
+import csv
+import io
 import json
+from collections.abc import Sequence
+from pathlib import Path
 from typing import Any
 
 from tracer import __version__
-from tracer.model import Comparison, Segmented, SentenceLink, Shares, Span
+from tracer.fsutil import write_text_atomic
+from tracer.model import (
+    Attribution,
+    Comparison,
+    Edge,
+    Passage,
+    Segmented,
+    SentenceLink,
+    Shares,
+    Span,
+    TraceResult,
+)
 
 COMPARISON_FORMAT = "tracer.comparison/1"
+TRACE_FORMAT = "tracer.trace/1"
+EDGE_COLUMNS = (
+    "parent",
+    "child",
+    "kind",
+    "score",
+    "copied",
+    "paraphrased",
+    "common_source",
+    "passages",
+    "reason",
+)
 
 
 def to_json(document: dict[str, Any]) -> str:
@@ -35,7 +62,7 @@ def shares_dict(shares: Shares) -> dict[str, float | int]:
     }
 
 
-def article_dict(doc: Segmented, links: tuple[SentenceLink, ...]) -> dict[str, Any]:
+def article_dict(doc: Segmented, links: Sequence[SentenceLink]) -> dict[str, Any]:
     """An article with every segment, its offsets into the raw text and its verdict."""
     article = doc.article
     return {
@@ -52,6 +79,7 @@ def article_dict(doc: Segmented, links: tuple[SentenceLink, ...]) -> dict[str, A
                 **span_dict(sentence.span),
                 "text": sentence.text,
                 "label": link.label,
+                "partner": link.partner,
                 "counterparts": list(link.counterparts),
                 "similarity": link.similarity,
                 "overlap": link.overlap,
@@ -83,24 +111,150 @@ def comparison_dict(result: Comparison) -> dict[str, Any]:
             }
             for pair in result.pairs
         ],
-        "passages": [
-            {
-                "a_span": span_dict(passage.a_span),
-                "b_span": span_dict(passage.b_span),
-                "a_sentences": list(passage.a_sentences),
-                "b_sentences": list(passage.b_sentences),
-                "label": passage.label,
-                "similarity": passage.similarity,
-                "overlap": passage.overlap,
-            }
-            for passage in result.passages
-        ],
-        "document": {
-            "jaccard": result.document.jaccard,
-            "containment_a_in_b": result.document.containment_a_in_b,
-            "containment_b_in_a": result.document.containment_b_in_a,
-            "tfidf_word_cosine": result.document.tfidf_word_cosine,
-            "tfidf_char_cosine": result.document.tfidf_char_cosine,
-        },
+        "passages": [passage_dict(passage) for passage in result.passages],
+        "document": _document_dict(result),
         "shares": {"a": shares_dict(result.shares_a), "b": shares_dict(result.shares_b)},
     }
+
+
+def _document_dict(result: Comparison) -> dict[str, float]:
+    return {
+        "jaccard": result.document.jaccard,
+        "containment_a_in_b": result.document.containment_a_in_b,
+        "containment_b_in_a": result.document.containment_b_in_a,
+        "tfidf_word_cosine": result.document.tfidf_word_cosine,
+        "tfidf_char_cosine": result.document.tfidf_char_cosine,
+    }
+
+
+def passage_dict(passage: Passage) -> dict[str, Any]:
+    """One aligned passage: both article ids, character spans, sentence indices, label, scores."""
+    return {
+        "a_id": passage.a_id,
+        "b_id": passage.b_id,
+        "a_span": span_dict(passage.a_span),
+        "b_span": span_dict(passage.b_span),
+        "a_sentences": list(passage.a_sentences),
+        "b_sentences": list(passage.b_sentences),
+        "label": passage.label,
+        "similarity": passage.similarity,
+        "overlap": passage.overlap,
+    }
+
+
+def attribution_dict(attribution: Attribution) -> dict[str, Any]:
+    """An attribution phrase, the source it names and the sentences it covers."""
+    return {
+        "source": attribution.source,
+        "source_type": attribution.source_type,
+        "kind": attribution.kind,
+        "cue": attribution.cue,
+        **span_dict(attribution.span),
+        "sentences": list(attribution.sentences),
+    }
+
+
+def edge_dict(edge: Edge) -> dict[str, Any]:
+    """A DAG edge with its evidence."""
+    return {
+        "parent": edge.parent,
+        "child": edge.child,
+        "kind": edge.kind,
+        "score": edge.score,
+        "reason": edge.reason,
+        "copied": edge.copied,
+        "paraphrased": edge.paraphrased,
+        "common_source": edge.common_source,
+        "passages": [passage_dict(p) for p in edge.passages],
+        "attributions": [attribution_dict(a) for a in edge.attributions],
+    }
+
+
+def trace_dict(result: TraceResult) -> dict[str, Any]:
+    """The ``trace.json`` document (schema in ``docs/trace-format.md``)."""
+    return {
+        "format": TRACE_FORMAT,
+        "tracer_version": __version__,
+        "stats": dict(sorted(result.stats.items())),
+        "articles": [
+            {
+                **article_dict(item.doc, item.links),
+                "shares": shares_dict(item.shares),
+                "attributions": [attribution_dict(a) for a in item.attributions],
+            }
+            for item in result.articles
+        ],
+        "nodes": [
+            {
+                "id": node.id,
+                "kind": node.kind,
+                "name": node.name,
+                "source_type": node.source_type,
+                "outlet": node.outlet,
+            }
+            for node in result.nodes
+        ],
+        "edges": [edge_dict(edge) for edge in result.edges],
+        "pairs": [
+            {
+                "a": comparison.a.article.id,
+                "b": comparison.b.article.id,
+                "document": _document_dict(comparison),
+                "shares": {
+                    "a": shares_dict(comparison.shares_a),
+                    "b": shares_dict(comparison.shares_b),
+                },
+                "passages": [passage_dict(p) for p in comparison.passages],
+            }
+            for comparison in result.comparisons
+        ],
+        "problems": [{"where": p.where, "message": p.message} for p in result.problems],
+        "warnings": [{"where": p.where, "message": p.message} for p in result.warnings],
+    }
+
+
+def passages_jsonl(result: TraceResult) -> str:
+    """``passages.jsonl``: one aligned passage per line, in pair order."""
+    lines = [
+        json.dumps(passage_dict(passage), sort_keys=True, ensure_ascii=False)
+        for comparison in result.comparisons
+        for passage in comparison.passages
+    ]
+    return "".join(line + "\n" for line in lines)
+
+
+def edges_csv(result: TraceResult) -> str:
+    """``edges.csv``: one DAG edge per row, evidence summarised."""
+    buffer = io.StringIO()
+    writer = csv.writer(buffer, lineterminator="\n")
+    writer.writerow(EDGE_COLUMNS)
+    for edge in result.edges:
+        writer.writerow(
+            [
+                edge.parent,
+                edge.child,
+                edge.kind,
+                f"{edge.score:.4f}",
+                f"{edge.copied:.4f}",
+                f"{edge.paraphrased:.4f}",
+                edge.common_source or "",
+                len(edge.passages),
+                edge.reason,
+            ]
+        )
+    return buffer.getvalue()
+
+
+def write_trace(result: TraceResult, out_dir: Path) -> list[Path]:
+    """Write ``trace.json``, ``passages.jsonl`` and ``edges.csv`` atomically into ``out_dir``."""
+    outputs = {
+        "trace.json": to_json(trace_dict(result)),
+        "passages.jsonl": passages_jsonl(result),
+        "edges.csv": edges_csv(result),
+    }
+    written = []
+    for name, text in outputs.items():
+        path = Path(out_dir) / name
+        write_text_atomic(path, text)
+        written.append(path)
+    return written

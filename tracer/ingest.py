@@ -191,8 +191,8 @@ def load_article(
     """Read one text file as an article, with the warnings about what had to be changed.
 
     The id is the file stem (``seeds/000_5f76.txt`` gives ``000_5f76``), ``origin`` the path as
-    given, ``title`` the first non-blank line that is not boilerplate. A text longer than ``max_chars`` is cut at the last
-    whitespace before the limit; the returned warnings say so.
+    given, ``title`` the first non-blank line that is not boilerplate. A text longer than
+    ``max_chars`` is cut at the last whitespace before the limit; the returned warnings say so.
 
     Raises:
         TracerError: naming the file, when it is missing, a directory, unreadable, binary, or
