@@ -185,8 +185,12 @@ _BOILERPLATE_PATTERNS: tuple[tuple[str, re.Pattern[str]], ...] = (
     (
         "donation or subscription footer",
         re.compile(
-            r"\b(one-time donation|become a patron|support us( with| by|\.|!|,)|donate (now|today)"
-            r"|subscribe (to|now|today)|sign up for (our|the) newsletter|newsletter sign-?up"
+            # "Support us" and "subscribe" only as an appeal (opening a sentence, or "please"):
+            # "allies will support us" and "few subscribe to the view" are news.
+            r"\b(one-time donation|become a patron|donate (now|today)"
+            r"|(?:^|[.!?]\s+|please\s+)(support us\b|subscribe\b)"
+            r"|subscribe (now|today|to (our|my)\b)|sign up for (our|the) newsletter"
+            r"|newsletter sign-?up"
             r"|all rights reserved|copyright ©|©\s*\d{4})",
             re.I,
         ),

@@ -139,8 +139,19 @@ def load_config(path: Path | None = None, **overrides: Any) -> TracerConfig:
 
 
 def _build(kind: type[Any], values: dict[str, Any]) -> Any:
-    known = {f.name for f in dataclasses.fields(kind)}
-    unknown = sorted(set(values) - known)
+    defaults = {f.name: f.default for f in dataclasses.fields(kind)}
+    unknown = sorted(set(values) - set(defaults))
     if unknown:
         raise TracerError(f"unknown configuration key(s) for {kind.__name__}: {', '.join(unknown)}")
+    for name, value in values.items():
+        # A wrongly typed value would otherwise surface as a traceback deep inside a comparison.
+        expected = type(defaults[name])
+        if expected not in (int, float):
+            continue
+        accepted = (int, float) if expected is float else (int,)
+        if isinstance(value, bool) or not isinstance(value, accepted):
+            raise TracerError(
+                f"configuration key {name!r} for {kind.__name__} must be "
+                f"{'a number' if expected is float else expected.__name__}, not {value!r}"
+            )
     return kind(**values)

@@ -101,6 +101,7 @@ class _Candidate:
     reason: str
     comparison: Comparison
     child_sentences: frozenset[int]
+    closeness: float
 
 
 class _Builder:
@@ -202,6 +203,7 @@ class _Builder:
                 f"{child} reuses {child_share:.0%} of its content from {parent}: {evidence}",
                 comparison,
                 child_sentences,
+                _closeness(comparison, child),
             )
         )
 
@@ -284,7 +286,10 @@ class _Builder:
 
     def choose_parents(self) -> None:
         explained: dict[str, set[int]] = {}
-        for candidate in sorted(self.candidates, key=lambda c: (-c.score, c.parent, c.child)):
+        # The closest parent first: a copy of a copy is nearer to its direct parent, whose
+        # changes it inherits, than to the grandparent.
+        ranked = sorted(self.candidates, key=lambda c: (-c.closeness, -c.score, c.parent, c.child))
+        for candidate in ranked:
             child, parent = candidate.child, candidate.parent
             if self._reaches(child, parent):
                 self._related(candidate.comparison, candidate.reason + " (would close a cycle)")
@@ -361,6 +366,18 @@ class _Builder:
         nodes = sorted(self.nodes.values(), key=lambda n: (n.kind != "article", n.id))
         edges = sorted(self.edges.values(), key=lambda e: (e.kind, e.parent, e.child))
         return Derivation(tuple(nodes), tuple(edges))
+
+
+def _closeness(comparison: Comparison, child: str) -> float:
+    """Share of the child's content explained by the pair, weighted by how similar each part is."""
+    on_b = comparison.b.article.id == child
+    doc = comparison.b if on_b else comparison.a
+    content = sum(s.span.length for s in doc.content) or 1
+    total = 0.0
+    for pair in comparison.pairs:
+        indices = pair.b_indices if on_b else pair.a_indices
+        total += pair.similarity * sum(doc.sentences[i].span.length for i in indices)
+    return round(total / content, 6)
 
 
 def _covered(items: Sequence[Attribution], shared: frozenset[int]) -> int:

@@ -70,6 +70,8 @@ def stem(word: str) -> str:
 
 _SUFFIXES: tuple[tuple[str, str], ...] = (
     ("ies", "y"),
+    # Before "sses", so that "weaknesses" loses "ness" like "weakness" does.
+    ("nesses", ""),
     ("sses", "ss"),
     ("ness", ""),
     ("ings", ""),

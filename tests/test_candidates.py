@@ -1,0 +1,78 @@
+"""Candidate pairs at corpus scale: LSH must find every pair that all-pairs alignment finds."""
+
+from __future__ import annotations
+
+from itertools import combinations
+from pathlib import Path
+
+from tracer.api import compare
+from tracer.candidates import find_candidates
+from tracer.config import CandidateConfig
+from tracer.ingest import read_corpus
+from tracer.model import Article, Segmented
+from tracer.segment import segment
+
+SEEDS = Path(__file__).resolve().parent.parent / "seeds"
+
+HARBOUR = (
+    "The city council approved a new budget for the harbour renovation on Tuesday evening. "
+    "Construction crews will begin dredging the northern basin in early spring next year. "
+    "Officials estimate the renovation will cost forty million euros over five years. "
+    "Local fishermen have complained that the works will block their moorings for months. "
+    "The mayor promised compensation for any business that loses income during the works. "
+    "Environmental groups warned that dredging could disturb rare seagrass meadows nearby. "
+    "A public hearing on the environmental report is scheduled for the end of the month."
+)
+
+
+def fixture_corpus() -> list[Segmented]:
+    articles = [*read_corpus([SEEDS]).articles]
+    articles += [
+        Article("harbour", HARBOUR),
+        # A short excerpt inside the long text: contained, not Jaccard-similar.
+        Article("excerpt", "Officials estimate the renovation will cost forty million euros."),
+        # A paraphrase: shares words, almost no word sequences.
+        Article(
+            "paraphrase",
+            "Fishermen in the town say the building works will keep their boats from the "
+            "moorings for months. Dredging of the north basin starts early next spring.",
+        ),
+        Article("recipe", "Whisk two eggs with flour and a pinch of salt, then bake for an hour."),
+        Article("weather", "Heavy rain is expected across the region on Friday, with strong wind."),
+    ]
+    return [segment(article) for article in articles]
+
+
+def test_lsh_recall_equals_all_pairs_comparison() -> None:
+    docs = fixture_corpus()
+    sharing = {
+        (i, j) for i, j in combinations(range(len(docs)), 2) if compare(docs[i], docs[j]).pairs
+    }
+    found = {(c.a, c.b) for c in find_candidates(docs, CandidateConfig(all_pairs_below=0))}
+    assert sharing, "the fixture must contain related pairs"
+    assert sharing <= found
+    # ...without simply returning every pair: the recipe and the weather relate to nothing.
+    ids = [d.article.id for d in docs]
+    unrelated = {ids.index("recipe"), ids.index("weather")}
+    assert not {pair for pair in found if set(pair) & unrelated}
+
+
+def test_candidates_say_why_they_were_picked() -> None:
+    docs = [segment(Article("a", HARBOUR)), segment(Article("b", HARBOUR))]
+    (pair,) = find_candidates(docs)
+    assert (pair.a, pair.b) == (0, 1)
+    assert {"jaccard", "containment", "sentence"} <= set(pair.reasons)
+
+
+def test_small_corpora_can_align_all_pairs() -> None:
+    docs = [
+        segment(Article(str(i), f"Text number {i} about nothing in particular.")) for i in range(4)
+    ]
+    pairs = find_candidates(docs, CandidateConfig(all_pairs_below=10))
+    assert [(p.a, p.b) for p in pairs] == list(combinations(range(4), 2))
+    assert all(p.reasons == ("all-pairs",) for p in pairs)
+
+
+def test_empty_and_single_article_corpora() -> None:
+    assert find_candidates([]) == ()
+    assert find_candidates([segment(Article("only", HARBOUR))]) == ()

@@ -1,0 +1,1410 @@
+"""View models for the HTML report: every decision the pages need, made once, in plain Python.
+
+A :class:`~tracer.model.TraceResult` goes in; frozen dataclasses come out, one per page, holding
+only strings, numbers and tuples: CSS classes per label, percentages already formatted, rows
+already ordered, relative links already built, the words that differ inside a reused pair
+already found. The templates loop and print, nothing else, so everything a reader sees can be
+tested here without parsing HTML.
+
+Article text is never turned into markup in this module: it travels as plain strings in
+:class:`Run` values and the template escapes it (``autoescape=True``).
+
+Example:
+    >>> safe_filename("../../etc/passwd")
+    'etc-passwd-1b2ae5d0b4b0'
+    >>> format_percent(0.123), format_percent(0.004), format_percent(0.0)
+    ('12%', '<1%', '0%')
+"""
+
+from __future__ import annotations
+
+import base64
+import difflib
+import hashlib
+import re
+import unicodedata
+from collections.abc import Iterable, Mapping, Sequence
+from dataclasses import dataclass
+from typing import Literal
+from urllib.parse import urlsplit
+
+from tracer.model import (
+    LABELS,
+    AlignedPair,
+    Article,
+    ArticleTrace,
+    Attribution,
+    Comparison,
+    Edge,
+    Label,
+    Node,
+    Segmented,
+    Sentence,
+    SentenceLink,
+    Shares,
+    SourceType,
+    TraceResult,
+)
+from tracer.report.layout import Layout, LayoutConfig, layered_layout
+
+__all__ = [
+    "ArticlePage",
+    "IndexPage",
+    "PairPage",
+    "Site",
+    "build_site",
+    "content_security_policy",
+    "external_url",
+    "format_percent",
+    "format_score",
+    "label_class",
+    "pair_rows",
+    "safe_filename",
+    "word_diff",
+]
+
+# --- labels, numbers, names ----------------------------------------------------------------------
+
+_LABEL_TEXT: Mapping[Label, str] = {
+    "copied": "copied",
+    "paraphrased": "paraphrased",
+    "original": "original",
+    "boilerplate": "boilerplate",
+}
+_LABEL_HELP: Mapping[Label, str] = {
+    "copied": "the same words as the source passage, verbatim or with trivial edits",
+    "paraphrased": "the same facts as the source passage, in other words",
+    "original": "not found in any other article of the corpus",
+    "boilerplate": "page furniture (bios, links, footers), left out of the shares",
+}
+_SOURCE_TYPE_TEXT: Mapping[SourceType, str] = {
+    "outlet": "outlet",
+    "agency": "news agency",
+    "broadcaster": "broadcaster",
+    "person": "person",
+    "institution": "institution",
+}
+
+
+def label_class(label: Label) -> str:
+    """The CSS class that colours a sentence, row or bar with this label.
+
+    Example:
+        >>> label_class("paraphrased")
+        'lbl-paraphrased'
+    """
+    return f"lbl-{label}"
+
+
+def format_percent(share: float) -> str:
+    """A share in [0, 1] as a whole percentage; a non-zero share never shows as "0%".
+
+    Example:
+        >>> format_percent(0.995), format_percent(0.0001), format_percent(1.0)
+        ('99%', '<1%', '100%')
+    """
+    if share <= 0:
+        return "0%"
+    if share < 0.01:
+        return "<1%"
+    if share < 1:
+        return f"{min(round(share * 100), 99)}%"
+    return "100%"
+
+
+def format_score(score: float) -> str:
+    """A similarity or overlap score with two decimals.
+
+    Example:
+        >>> format_score(0.7564)
+        '0.76'
+    """
+    return f"{score:.2f}"
+
+
+def _bar_width(share: float) -> str:
+    # A CSS width (the template puts it in a style attribute): a number, never text from input.
+    return f"{max(0.0, min(1.0, share)) * 100:.1f}%"
+
+
+_SLUG_UNSAFE = re.compile(r"[^a-z0-9._-]+")
+_SLUG_MAX = 40
+
+
+def safe_filename(article_id: str) -> str:
+    """A file name stem for an article id: an ASCII slug plus a hash of the exact id.
+
+    The slug keeps the name readable ("000_5f7692219c63b442"); the hash (first 12 hex digits of
+    SHA-256 of the UTF-8 id) keeps distinct ids apart even when their slugs are equal ("A b" and
+    "a-b"), so no id can name another article's page. The result never contains a path
+    separator, never starts with a dot and is never a reserved device name.
+
+    Example:
+        >>> safe_filename("000_5f7692219c63b442")
+        '000_5f7692219c63b442-35b5dc0e42b4'
+        >>> safe_filename("")
+        'article-e3b0c44298fc'
+    """
+    digest = hashlib.sha256(article_id.encode("utf-8", "surrogatepass")).hexdigest()[:12]
+    ascii_id = unicodedata.normalize("NFKD", article_id).encode("ascii", "ignore").decode()
+    slug = _SLUG_UNSAFE.sub("-", ascii_id.lower())
+    slug = re.sub(r"-{2,}", "-", slug)[:_SLUG_MAX].strip("._-")
+    return f"{slug or 'article'}-{digest}"
+
+
+def _short_id(article_id: str) -> str:
+    return article_id if len(article_id) <= 16 else article_id[:14] + "…"
+
+
+def _truncate(text: str, limit: int) -> str:
+    text = " ".join(text.split())
+    return text if len(text) <= limit else text[: limit - 1].rstrip() + "…"
+
+
+def _wrap(text: str, width: int, lines: int) -> tuple[str, ...]:
+    """Greedy word wrap into at most ``lines`` lines, the last one cut with an ellipsis."""
+    result: list[str] = []
+    current = ""
+    words = text.split()
+    for position, word in enumerate(words):
+        candidate = f"{current} {word}".strip()
+        if len(candidate) <= width or not current:
+            current = candidate
+            continue
+        result.append(current)
+        current = word
+        if len(result) == lines - 1:
+            rest = " ".join(words[position:])
+            result.append(_truncate(rest, width))
+            return tuple(result)
+    if current:
+        result.append(_truncate(current, width))
+    return tuple(result)
+
+
+def external_url(url: str | None) -> str | None:
+    """``url`` if it is safe to show as a link (an http(s) address with a host), else ``None``.
+
+    ``javascript:``, ``data:``, relative and malformed addresses are shown as text, never as
+    links.
+
+    Example:
+        >>> external_url("https://example.org/a?b=1"), external_url("javascript:alert(1)")
+        ('https://example.org/a?b=1', None)
+    """
+    if not url or any(ord(char) < 33 or char in "\\\"'<>`" for char in url):
+        return None
+    try:
+        parts = urlsplit(url)
+    except ValueError:
+        return None
+    if parts.scheme.lower() not in ("http", "https") or not parts.hostname:
+        return None
+    return url
+
+
+def content_security_policy(script: str) -> str:
+    """The page's Content-Security-Policy: nothing external, and only our own inline script.
+
+    The script is allowed by its SHA-256 hash rather than ``'unsafe-inline'``, so that even
+    markup that slipped through escaping could not run a script or an event handler.
+    """
+    digest = base64.b64encode(hashlib.sha256(script.encode("utf-8")).digest()).decode("ascii")
+    return (
+        "default-src 'none'; style-src 'unsafe-inline'; "
+        f"script-src 'sha256-{digest}'; img-src data:; base-uri 'none'; form-action 'none'"
+    )
+
+
+# --- shared view types ---------------------------------------------------------------------------
+
+
+@dataclass(frozen=True, slots=True)
+class LegendItem:
+    """One swatch of the legend: a CSS class to draw it, a name and a line of explanation."""
+
+    css_class: str
+    name: str
+    help: str
+
+
+@dataclass(frozen=True, slots=True)
+class Legend:
+    """The legend every page carries: sentence labels, then marks, then graph styles."""
+
+    labels: tuple[LegendItem, ...]
+    marks: tuple[LegendItem, ...]
+    graph: tuple[LegendItem, ...]
+
+
+@dataclass(frozen=True, slots=True)
+class ShareView:
+    """An article's (or a parent's) shares, formatted, with bar widths."""
+
+    copied: str
+    paraphrased: str
+    original: str
+    copied_width: str
+    paraphrased_width: str
+    original_width: str
+    copied_value: str
+    paraphrased_value: str
+    original_value: str
+    summary: str
+
+
+@dataclass(frozen=True, slots=True)
+class Run:
+    """A stretch of article text with one look: a differing word, an attribution cue, or plain.
+
+    ``cue`` is the tooltip naming the source when the stretch is an attribution phrase.
+    """
+
+    text: str
+    diff: bool = False
+    cue: str | None = None
+
+
+@dataclass(frozen=True, slots=True)
+class MetaItem:
+    """One line of an article's metadata; ``href`` is set only for a safe external link."""
+
+    name: str
+    value: str
+    href: str | None = None
+
+
+@dataclass(frozen=True, slots=True)
+class ArticleRef:
+    """A short reference to an article: its name, and a link to its page when there is one."""
+
+    id: str
+    name: str
+    caption: str
+    href: str | None
+
+
+@dataclass(frozen=True, slots=True)
+class PageBase:
+    """What every page needs around its content."""
+
+    path: str
+    title: str
+    root: str
+    generated_at: str | None
+    legend: Legend
+
+
+# --- index page ----------------------------------------------------------------------------------
+
+
+@dataclass(frozen=True, slots=True)
+class GraphNode:
+    """A node of the DAG as drawn: a box, its text lines, style and link."""
+
+    id: str
+    x: float
+    y: float
+    width: float
+    height: float
+    css_class: str
+    lines: tuple[str, ...]
+    caption: str
+    tooltip: str
+    href: str | None
+    text_x: float
+    first_line_y: float
+    caption_y: float
+
+
+@dataclass(frozen=True, slots=True)
+class GraphEdge:
+    """An edge as drawn: its path, style, label and tooltip."""
+
+    path: str
+    css_class: str
+    directed: bool
+    label: str
+    label_x: float
+    label_y: float
+    tooltip: str
+
+
+@dataclass(frozen=True, slots=True)
+class GraphView:
+    """The inline SVG of the derivation DAG."""
+
+    width: float
+    height: float
+    nodes: tuple[GraphNode, ...]
+    edges: tuple[GraphEdge, ...]
+    description: str
+
+
+@dataclass(frozen=True, slots=True)
+class SummaryItem:
+    """One figure of the run summary ("5 articles")."""
+
+    value: str
+    name: str
+
+
+@dataclass(frozen=True, slots=True)
+class CitedSource:
+    """A source an article cites: its name and how it was cited (tooltip)."""
+
+    name: str
+    tooltip: str
+    latent: bool
+
+
+@dataclass(frozen=True, slots=True)
+class ArticleRow:
+    """One row of the index's article table."""
+
+    ref: ArticleRef
+    source: str
+    date: str
+    shares: ShareView
+    cited: tuple[CitedSource, ...]
+    cited_sort: str
+    related: int
+    derived_from: tuple[ArticleRef, ...]
+
+
+@dataclass(frozen=True, slots=True)
+class PairRowSummary:
+    """One row of the index's table of compared pairs."""
+
+    a: ArticleRef
+    b: ArticleRef
+    href: str
+    relation: str
+    relation_class: str
+    reason: str
+    copied_rows: int
+    paraphrased_rows: int
+    reuse_of_b: str
+    reuse_of_b_value: str
+    similarity: str
+
+
+@dataclass(frozen=True, slots=True)
+class LatentRow:
+    """One source that articles cite but that is not in the corpus."""
+
+    name: str
+    kind: str
+    cited_by: tuple[ArticleRef, ...]
+
+
+@dataclass(frozen=True, slots=True)
+class IndexPage(PageBase):
+    """The front page: summary, DAG, articles, pairs, latent sources, problems."""
+
+    summary: tuple[SummaryItem, ...]
+    graph: GraphView
+    articles: tuple[ArticleRow, ...]
+    pairs: tuple[PairRowSummary, ...]
+    latent: tuple[LatentRow, ...]
+    problems: tuple[str, ...]
+    warnings: tuple[str, ...]
+
+
+# --- article page --------------------------------------------------------------------------------
+
+
+@dataclass(frozen=True, slots=True)
+class SourceLink:
+    """Where a reused sentence came from: a link to the counterpart on its pair page."""
+
+    href: str
+    text: str
+    tooltip: str
+
+
+@dataclass(frozen=True, slots=True)
+class SentenceView:
+    """One sentence of an article page, with its label, source link and attribution cues."""
+
+    anchor: str
+    index: int
+    css_class: str
+    label: str
+    tooltip: str
+    runs: tuple[Run, ...]
+    source: SourceLink | None
+    heading: bool
+
+
+@dataclass(frozen=True, slots=True)
+class Relation:
+    """A parent, child or related node of an article in the DAG, with the edge's evidence."""
+
+    node: ArticleRef
+    kind: str
+    label: str
+    reason: str
+    pair_href: str | None
+
+
+@dataclass(frozen=True, slots=True)
+class ArticlePage(PageBase):
+    """One article: metadata, shares, DAG neighbours, and every sentence coloured."""
+
+    article: ArticleRef
+    meta: tuple[MetaItem, ...]
+    shares: ShareView
+    parents: tuple[Relation, ...]
+    children: tuple[Relation, ...]
+    related: tuple[Relation, ...]
+    compared: tuple[Relation, ...]
+    cited: tuple[CitedSource, ...]
+    paragraphs: tuple[tuple[SentenceView, ...], ...]
+
+
+# --- pair page -----------------------------------------------------------------------------------
+
+
+@dataclass(frozen=True, slots=True)
+class CellSentence:
+    """One sentence inside a side-by-side cell: its anchor and text runs."""
+
+    anchor: str
+    index: int
+    runs: tuple[Run, ...]
+    css_class: str
+    tooltip: str
+
+
+@dataclass(frozen=True, slots=True)
+class AlignedRow:
+    """One row of the side-by-side view: A's sentences left, B's right, the verdict between."""
+
+    id: str
+    matched: bool
+    css_class: str
+    label: str
+    scores: str
+    left: tuple[CellSentence, ...]
+    right: tuple[CellSentence, ...]
+
+
+@dataclass(frozen=True, slots=True)
+class PairSide:
+    """One article of a pair: reference, metadata line and its shares in this comparison."""
+
+    ref: ArticleRef
+    caption: str
+    shares: ShareView
+
+
+@dataclass(frozen=True, slots=True)
+class PairPage(PageBase):
+    """Two articles side by side, matched sentences aligned in rows."""
+
+    left: PairSide
+    right: PairSide
+    relation: str
+    relation_class: str
+    reason: str
+    figures: tuple[SummaryItem, ...]
+    rows: tuple[AlignedRow, ...]
+    matched_rows: int
+
+
+@dataclass(frozen=True, slots=True)
+class Site:
+    """Every page of the report."""
+
+    index: IndexPage
+    articles: tuple[ArticlePage, ...]
+    pairs: tuple[PairPage, ...]
+
+
+# --- the legend ----------------------------------------------------------------------------------
+
+
+def legend() -> Legend:
+    """The legend: what each colour, mark and graph style means."""
+    return Legend(
+        labels=tuple(
+            LegendItem(label_class(label), _LABEL_TEXT[label], _LABEL_HELP[label])
+            for label in LABELS
+        ),
+        marks=(
+            LegendItem("cue", "attribution", "a phrase crediting a source (hover for the name)"),
+            LegendItem("diff", "changed words", "words that differ from the counterpart"),
+        ),
+        graph=(
+            LegendItem("g-article", "article", "an article of the corpus (click to open)"),
+            LegendItem("g-latent", "cited source", "cited by articles but not in the corpus"),
+            LegendItem("g-derived", "derived from", "arrow from source to the article using it"),
+            LegendItem("g-related", "related", "share passages from a common source"),
+        ),
+    )
+
+
+# --- naming and links ----------------------------------------------------------------------------
+
+
+class _Names:
+    """File names and display names of the articles of one result, collision-free."""
+
+    def __init__(self, result: TraceResult) -> None:
+        self.articles: dict[str, Article] = {}
+        for trace in result.articles:
+            self.articles[trace.doc.article.id] = trace.doc.article
+        for comparison in result.comparisons:
+            for doc in (comparison.a, comparison.b):
+                self.articles.setdefault(doc.article.id, doc.article)
+        self.with_page = {trace.doc.article.id for trace in result.articles}
+        self.nodes = {node.id: node for node in result.nodes}
+        self.stems: dict[str, str] = {}
+        used: set[str] = set()
+        for article_id in sorted(self.articles):
+            stem = safe_filename(article_id)
+            candidate, number = stem, 1
+            while candidate.lower() in used:  # never in practice: the hash separates ids
+                number += 1
+                candidate = f"{stem}-{number}"
+            used.add(candidate.lower())
+            self.stems[article_id] = candidate
+
+    def article_path(self, article_id: str) -> str:
+        return f"articles/{self.stems[article_id]}.html"
+
+    def pair_path(self, comparison: Comparison) -> str:
+        a, b = comparison.a.article.id, comparison.b.article.id
+        return f"pairs/{self.stems[a]}--{self.stems[b]}.html"
+
+    def title(self, article_id: str) -> str:
+        article = self.articles.get(article_id)
+        if article is not None and article.title:
+            return _truncate(article.title, 140)
+        node = self.nodes.get(article_id)
+        if node is not None and node.name:
+            return _truncate(node.name, 140)
+        return article_id or "(no id)"
+
+    def caption(self, article_id: str) -> str:
+        article = self.articles.get(article_id)
+        parts = [
+            part for part in (article.source, article.date) if article is not None and part
+        ]
+        return " · ".join(parts) if parts else _short_id(article_id)
+
+    def ref(self, article_id: str, root: str) -> ArticleRef:
+        node = self.nodes.get(article_id)
+        if article_id not in self.articles and node is not None and node.kind == "latent":
+            kind = _SOURCE_TYPE_TEXT[node.source_type] if node.source_type else "source"
+            return ArticleRef(article_id, node.name, f"{kind} · not in corpus", None)
+        href = root + self.article_path(article_id) if article_id in self.with_page else None
+        return ArticleRef(article_id, self.title(article_id), self.caption(article_id), href)
+
+
+def _shares_view(shares: Shares) -> ShareView:
+    total = shares.copied + shares.paraphrased + shares.original
+    original = shares.original if total > 0 else 0.0
+    return ShareView(
+        copied=format_percent(shares.copied),
+        paraphrased=format_percent(shares.paraphrased),
+        original=format_percent(original),
+        copied_width=_bar_width(shares.copied),
+        paraphrased_width=_bar_width(shares.paraphrased),
+        original_width=_bar_width(original),
+        copied_value=f"{shares.copied:.4f}",
+        paraphrased_value=f"{shares.paraphrased:.4f}",
+        original_value=f"{original:.4f}",
+        summary=(
+            f"{format_percent(shares.copied)} copied, "
+            f"{format_percent(shares.paraphrased)} paraphrased, "
+            f"{format_percent(original)} original"
+        ),
+    )
+
+
+def _derived_label(edge: Edge, parent_latent: bool) -> str:
+    if parent_latent:
+        kinds = {attribution.kind for attribution in edge.attributions}
+        if "declared" in kinds:
+            return "declared source"
+        if "reported" in kinds or not kinds:
+            return "cited"
+        return "quoted"
+    parts = []
+    if edge.copied > 0:
+        parts.append(f"{format_percent(edge.copied)} copied")
+    if edge.paraphrased > 0:
+        parts.append(f"{format_percent(edge.paraphrased)} paraphrased")
+    return " · ".join(parts) if parts else "derived"
+
+
+def _attribution_tooltip(attribution: Attribution) -> str:
+    kind = {"declared": "declared source", "reported": "cited", "quoted": "quoted"}[
+        attribution.kind
+    ]
+    return f"{attribution.source} ({_SOURCE_TYPE_TEXT[attribution.source_type]}) · {kind}"
+
+
+def _cited(attributions: Sequence[Attribution], latent_names: set[str]) -> tuple[CitedSource, ...]:
+    by_source: dict[str, list[Attribution]] = {}
+    for attribution in attributions:
+        by_source.setdefault(attribution.source, []).append(attribution)
+    rank = {"declared": 0, "reported": 1, "quoted": 2}
+    cited = []
+    for source, found in by_source.items():
+        kinds = sorted({a.kind for a in found}, key=rank.__getitem__)
+        cues = ", ".join(f"“{_truncate(a.cue, 60)}”" for a in found[:3])
+        more = f" and {len(found) - 3} more" if len(found) > 3 else ""
+        tooltip = (
+            f"{source} ({_SOURCE_TYPE_TEXT[found[0].source_type]}): "
+            f"{' / '.join(kinds)}; {cues}{more}"
+        )
+        cited.append(CitedSource(source, tooltip, source in latent_names))
+    cited.sort(key=lambda item: (-len(by_source[item.name]), item.name))
+    return tuple(cited)
+
+
+# --- text runs: attribution cues and word differences -------------------------------------------
+
+
+def _runs(
+    sentence: Sentence,
+    attributions: Sequence[Attribution] = (),
+    changed: Sequence[tuple[int, int]] = (),
+) -> tuple[Run, ...]:
+    """Cut a sentence into runs of equal look, from cue spans (raw offsets) and changed ranges
+    (offsets into the sentence text)."""
+    text = sentence.text
+    if not text:
+        return ()
+    cue_at: list[str | None] = [None] * len(text)
+    base = sentence.span.start
+    for attribution in attributions:
+        start = max(attribution.span.start, base) - base
+        end = min(attribution.span.end, base + len(text)) - base
+        tooltip = _attribution_tooltip(attribution)
+        for position in range(max(start, 0), end):
+            if cue_at[position] is None:
+                cue_at[position] = tooltip
+    diff_at = [False] * len(text)
+    for start, end in changed:
+        for position in range(start, end):
+            diff_at[position] = True
+    runs: list[Run] = []
+    start = 0
+    for position in range(1, len(text) + 1):
+        if position == len(text) or (
+            diff_at[position] != diff_at[start] or cue_at[position] != cue_at[start]
+        ):
+            runs.append(Run(text[start:position], diff_at[start], cue_at[start]))
+            start = position
+    return tuple(runs)
+
+
+_TOKEN = re.compile(r"\w+(?:['’-]\w+)*|\s+|[^\w\s]")
+
+
+def _word_key(token: str) -> str | None:
+    if not token[0].isalnum() and token[0] != "_":
+        return None
+    return token.casefold().replace("’", "'")
+
+
+def word_diff(
+    left: Sequence[str], right: Sequence[str]
+) -> tuple[tuple[tuple[tuple[int, int], ...], ...], tuple[tuple[tuple[int, int], ...], ...]]:
+    """The words that differ between two groups of sentences, as character ranges per sentence.
+
+    Words are compared case-insensitively with difflib over the concatenated word tokens of each
+    side (so a passage split into two sentences on one side still lines up); punctuation and
+    spaces never count as a difference, but a space or punctuation between two changed words is
+    marked with them so the highlight reads as one phrase.
+
+    Example:
+        >>> left, right = word_diff(["Pyongyang can offer ammunition."],
+        ...                         ["Pyongyang could offer ammunition."])
+        >>> left, right
+        (((10, 13),), ((10, 15),))
+    """
+    left_tokens = [_tokens(text) for text in left]
+    right_tokens = [_tokens(text) for text in right]
+    left_words = [(s, t) for s, tokens in enumerate(left_tokens) for t in _word_positions(tokens)]
+    right_words = [(s, t) for s, tokens in enumerate(right_tokens) for t in _word_positions(tokens)]
+    left_keys = [_word_key(left_tokens[s][t][2]) or "" for s, t in left_words]
+    right_keys = [_word_key(right_tokens[s][t][2]) or "" for s, t in right_words]
+    matcher = difflib.SequenceMatcher(None, left_keys, right_keys, autojunk=False)
+    left_same: set[tuple[int, int]] = set()
+    right_same: set[tuple[int, int]] = set()
+    for block in matcher.get_matching_blocks():
+        left_same.update(left_words[block.a : block.a + block.size])
+        right_same.update(right_words[block.b : block.b + block.size])
+    return (
+        tuple(_changed_ranges(tokens, s, left_same) for s, tokens in enumerate(left_tokens)),
+        tuple(_changed_ranges(tokens, s, right_same) for s, tokens in enumerate(right_tokens)),
+    )
+
+
+def _tokens(text: str) -> list[tuple[int, int, str]]:
+    return [(m.start(), m.end(), m.group()) for m in _TOKEN.finditer(text)]
+
+
+def _word_positions(tokens: Sequence[tuple[int, int, str]]) -> list[int]:
+    return [index for index, token in enumerate(tokens) if _word_key(token[2]) is not None]
+
+
+def _changed_ranges(
+    tokens: Sequence[tuple[int, int, str]], sentence: int, same: set[tuple[int, int]]
+) -> tuple[tuple[int, int], ...]:
+    is_word = [_word_key(token[2]) is not None for token in tokens]
+    changed = [is_word[i] and (sentence, i) not in same for i in range(len(tokens))]
+    # Glue: a non-word between two changed words joins them.
+    marked = list(changed)
+    for index in range(len(tokens)):
+        if is_word[index]:
+            continue
+        before = next((j for j in range(index - 1, -1, -1) if is_word[j]), None)
+        after = next((j for j in range(index + 1, len(tokens)) if is_word[j]), None)
+        if before is not None and after is not None and changed[before] and changed[after]:
+            marked[index] = True
+    ranges: list[tuple[int, int]] = []
+    for index, token in enumerate(tokens):
+        if not marked[index]:
+            continue
+        if ranges and ranges[-1][1] == token[0]:
+            ranges[-1] = (ranges[-1][0], token[1])
+        else:
+            ranges.append((token[0], token[1]))
+    return tuple(ranges)
+
+
+# --- side-by-side rows ---------------------------------------------------------------------------
+
+
+@dataclass(frozen=True, slots=True)
+class RowPlan:
+    """Which sentences of A and B share a row; ``pair`` is the aligned pair when matched."""
+
+    a_indices: tuple[int, ...]
+    b_indices: tuple[int, ...]
+    pair: AlignedPair | None
+
+
+def pair_rows(comparison: Comparison) -> tuple[RowPlan, ...]:
+    """Order the rows of a side-by-side view: matched pairs aligned, everything else in order.
+
+    Aligned pairs that share a sentence merge into one row. Rows follow A's reading order: a
+    matched row sits where its first A sentence is, an unmatched A sentence gets a row of its
+    own. An unmatched B sentence goes into the gap after the row holding the nearest preceding
+    matched B sentence (after that gap's unmatched A sentences), or before the first matched
+    row when no matched B sentence precedes it; B sentences sharing a gap keep B's order.
+
+    Example:
+        >>> from tracer.api import compare
+        >>> result = compare("One. Moscow could pay with grain and oil. Two.",
+        ...                  "Moscow could pay with grain and oil. Three.")
+        >>> [(row.a_indices, row.b_indices) for row in pair_rows(result)]
+        [((0,), ()), ((1,), (0,)), ((2,), ()), ((), (1,))]
+    """
+    groups = _merge_pairs(comparison.pairs)
+    a_group = {i: number for number, group in enumerate(groups) for i in group.a_indices}
+    b_group = {j: number for number, group in enumerate(groups) for j in group.b_indices}
+    # Rows in A order (matched rows at their first A sentence; groups without A at the end).
+    plan: list[RowPlan] = []
+    placed: set[int] = set()
+    for sentence in comparison.a.sentences:
+        number = a_group.get(sentence.index)
+        if number is None:
+            plan.append(RowPlan((sentence.index,), (), None))
+        elif number not in placed:
+            placed.add(number)
+            plan.append(groups[number])
+    plan.extend(group for number, group in enumerate(groups) if number not in placed)
+    # Unmatched B sentences, each into the gap after its nearest preceding matched B sentence.
+    row_of_group = {id(row): position for position, row in enumerate(plan)}
+    gaps: dict[int, list[int]] = {}
+    anchor = -1  # -1: before the first matched row
+    for sentence in comparison.b.sentences:
+        number = b_group.get(sentence.index)
+        if number is not None:
+            anchor = row_of_group[id(groups[number])]
+        else:
+            gaps.setdefault(anchor, []).append(sentence.index)
+    rows: list[RowPlan] = []
+    owner = -1  # the matched row whose gap we are in; -1 before the first one
+    for position, row in enumerate(plan):
+        if row.pair is not None:
+            rows.extend(RowPlan((), (index,), None) for index in gaps.get(owner, ()))
+            owner = position
+        rows.append(row)
+    rows.extend(RowPlan((), (index,), None) for index in gaps.get(owner, ()))
+    return tuple(rows)
+
+
+def _merge_pairs(pairs: Sequence[AlignedPair]) -> list[RowPlan]:
+    """Union aligned pairs that share a sentence on either side; keep the best pair's verdict."""
+    parent = list(range(len(pairs)))
+
+    def find(item: int) -> int:
+        while parent[item] != item:
+            parent[item] = parent[parent[item]]
+            item = parent[item]
+        return item
+
+    owner: dict[tuple[str, int], int] = {}
+    for number, pair in enumerate(pairs):
+        keys = [("a", i) for i in pair.a_indices] + [("b", j) for j in pair.b_indices]
+        for key in keys:
+            if key in owner:
+                parent[find(number)] = find(owner[key])
+            else:
+                owner[key] = number
+    members: dict[int, list[AlignedPair]] = {}
+    for number, pair in enumerate(pairs):
+        members.setdefault(find(number), []).append(pair)
+    groups = []
+    for group in members.values():
+        best = max(group, key=lambda p: (p.label == "copied", p.similarity, p.overlap))
+        groups.append(
+            RowPlan(
+                tuple(sorted({i for p in group for i in p.a_indices})),
+                tuple(sorted({j for p in group for j in p.b_indices})),
+                best,
+            )
+        )
+    groups.sort(key=lambda g: (g.a_indices or (1 << 30,), g.b_indices))
+    return groups
+
+
+# --- building the pages --------------------------------------------------------------------------
+
+
+def build_site(result: TraceResult, generated_at: str | None = None) -> Site:
+    """Turn a trace into the view models of every page of the report.
+
+    Articles are ordered by id, pairs by their two ids; nothing depends on input order beyond
+    the sentence order of each article.
+    """
+    names = _Names(result)
+    the_legend = legend()
+    traces = sorted(result.articles, key=lambda t: t.doc.article.id)
+    comparisons = sorted(
+        result.comparisons, key=lambda c: (c.a.article.id, c.b.article.id)
+    )
+    pair_lookup: dict[tuple[str, str], Comparison] = {}
+    for comparison in comparisons:
+        key = (comparison.a.article.id, comparison.b.article.id)
+        pair_lookup.setdefault(key, comparison)
+        pair_lookup.setdefault((key[1], key[0]), comparison)
+    attributions = {t.doc.article.id: t.attributions for t in traces}
+    context = _Context(names, the_legend, generated_at, pair_lookup, attributions, result)
+    return Site(
+        index=_index_page(context, traces, comparisons),
+        articles=tuple(_article_page(context, trace) for trace in traces),
+        pairs=tuple(_pair_page(context, comparison) for comparison in comparisons),
+    )
+
+
+@dataclass(frozen=True, slots=True)
+class _Context:
+    names: _Names
+    legend: Legend
+    generated_at: str | None
+    pairs: Mapping[tuple[str, str], Comparison]
+    attributions: Mapping[str, tuple[Attribution, ...]]
+    result: TraceResult
+
+    def latent_ids(self) -> set[str]:
+        return {node.id for node in self.result.nodes if node.kind == "latent"} - set(
+            self.names.articles
+        )
+
+    def latent_names(self) -> set[str]:
+        return {n.name for n in self.result.nodes if n.kind == "latent"}
+
+
+def _count(number: int, noun: str, plural: str | None = None) -> SummaryItem:
+    return SummaryItem(str(number), noun if number == 1 else (plural or noun + "s"))
+
+
+def _index_page(
+    context: _Context, traces: Sequence[ArticleTrace], comparisons: Sequence[Comparison]
+) -> IndexPage:
+    result, names = context.result, context.names
+    edges = result.edges
+    derived = [e for e in edges if e.kind == "derived"]
+    related = [e for e in edges if e.kind == "related"]
+    latent = context.latent_ids()
+    summary = (
+        _count(len(traces), "article"),
+        _count(len(comparisons), "compared pair"),
+        _count(len(derived), "derivation"),
+        _count(len(related), "related pair"),
+        _count(len(latent), "cited source not in corpus", "cited sources not in corpus"),
+        _count(len(result.problems), "skipped input"),
+    )
+    rows = tuple(_article_row(context, trace) for trace in traces)
+    latent_rows = []
+    for node in sorted(
+        (n for n in result.nodes if n.id in latent), key=lambda n: (n.name.casefold(), n.id)
+    ):
+        children = sorted({e.child for e in derived if e.parent == node.id})
+        kind = _SOURCE_TYPE_TEXT[node.source_type] if node.source_type else "source"
+        latent_rows.append(
+            LatentRow(node.name, kind, tuple(names.ref(child, "") for child in children))
+        )
+    return IndexPage(
+        path="index.html",
+        title="Source provenance report",
+        root="",
+        generated_at=context.generated_at,
+        legend=context.legend,
+        summary=summary,
+        graph=_graph(context, traces),
+        articles=rows,
+        pairs=tuple(_pair_summary(context, comparison) for comparison in comparisons),
+        latent=tuple(latent_rows),
+        problems=tuple(str(problem) for problem in result.problems),
+        warnings=tuple(str(warning) for warning in result.warnings),
+    )
+
+
+def _article_row(context: _Context, trace: ArticleTrace) -> ArticleRow:
+    article = trace.doc.article
+    names = context.names
+    edges = context.result.edges
+    related = {
+        e.parent if e.child == article.id else e.child
+        for e in edges
+        if e.kind == "related" and article.id in (e.parent, e.child)
+    }
+    parents = sorted(
+        {e.parent for e in edges if e.kind == "derived" and e.child == article.id},
+        key=lambda node_id: (node_id not in names.articles, node_id),
+    )
+    cited = _cited(trace.attributions, context.latent_names())
+    return ArticleRow(
+        ref=names.ref(article.id, ""),
+        source=article.source or "",
+        date=article.date or "",
+        shares=_shares_view(trace.shares),
+        cited=cited,
+        cited_sort=", ".join(item.name for item in cited),
+        related=len(related),
+        derived_from=tuple(names.ref(parent, "") for parent in parents),
+    )
+
+
+def _pair_summary(context: _Context, comparison: Comparison) -> PairRowSummary:
+    names = context.names
+    a_id, b_id = comparison.a.article.id, comparison.b.article.id
+    relation, relation_class, reason = _relation(context, a_id, b_id)
+    labels = [pair.label for pair in comparison.pairs]
+    best = max((pair.similarity for pair in comparison.pairs), default=0.0)
+    return PairRowSummary(
+        a=names.ref(a_id, ""),
+        b=names.ref(b_id, ""),
+        href=names.pair_path(comparison),
+        relation=relation,
+        relation_class=relation_class,
+        reason=reason,
+        copied_rows=labels.count("copied"),
+        paraphrased_rows=labels.count("paraphrased"),
+        reuse_of_b=format_percent(comparison.shares_b.reused),
+        reuse_of_b_value=f"{comparison.shares_b.reused:.4f}",
+        similarity=format_score(best),
+    )
+
+
+def _relation(context: _Context, a_id: str, b_id: str) -> tuple[str, str, str]:
+    """How the DAG relates two articles: a phrase, a CSS class and the edge's reason."""
+    for edge in sorted(context.result.edges, key=lambda e: (e.kind, e.parent, e.child)):
+        ends = {edge.parent, edge.child}
+        if ends != {a_id, b_id}:
+            continue
+        if edge.kind == "derived":
+            arrow = "A → B" if edge.parent == a_id else "B → A"
+            return f"derived: {arrow}", "rel-derived", edge.reason
+        common = f" (common source: {edge.common_source})" if edge.common_source else ""
+        return f"related{common}", "rel-related", edge.reason
+    return "shares passages", "rel-none", ""
+
+
+# --- the graph -----------------------------------------------------------------------------------
+
+_NODE_LINE = 27
+
+
+def _graph(context: _Context, traces: Sequence[ArticleTrace]) -> GraphView:
+    names = context.names
+    result = context.result
+    nodes: dict[str, Node] = {}
+    for trace in traces:
+        article = trace.doc.article
+        nodes[article.id] = Node(article.id, "article", article.title or article.id)
+    for node in result.nodes:
+        if node.id not in nodes:
+            nodes[node.id] = node
+    for edge in result.edges:
+        for end in (edge.parent, edge.child):
+            if end not in nodes:
+                nodes[end] = Node(end, "latent", end)
+    derived = [(e.parent, e.child) for e in result.edges if e.kind == "derived"]
+    related = [(e.parent, e.child) for e in result.edges if e.kind == "related"]
+    config = LayoutConfig()
+    layout = layered_layout(nodes, derived, related, config)
+    graph_nodes = tuple(_graph_node(context, nodes[box.id], layout, box.id) for box in layout.boxes)
+    edge_by_ends: dict[tuple[str, str, bool], Edge] = {}
+    for edge in sorted(result.edges, key=lambda e: (e.kind, e.parent, e.child, -e.score)):
+        directed = edge.kind == "derived"
+        key = (edge.parent, edge.child, directed)
+        if not directed:
+            key = (min(edge.parent, edge.child), max(edge.parent, edge.child), False)
+        edge_by_ends.setdefault(key, edge)
+    graph_edges = []
+    for route in layout.routes:
+        edge = edge_by_ends[(route.source, route.target, route.directed)]
+        if route.directed:
+            parent_latent = nodes[edge.parent].kind == "latent" and edge.parent not in names.with_page
+            label = _derived_label(edge, parent_latent)
+            tooltip = (
+                f"{_node_name(names, nodes[edge.parent])} → {_node_name(names, nodes[edge.child])}"
+                f": {label}. {edge.reason}".strip()
+            )
+            css = "edge derived latent-parent" if parent_latent else "edge derived"
+        else:
+            label = ""
+            common = f"common source: {edge.common_source}. " if edge.common_source else ""
+            tooltip = (
+                f"{_node_name(names, nodes[edge.parent])} — {_node_name(names, nodes[edge.child])}"
+                f" related. {common}{edge.reason}".strip()
+            )
+            css = "edge related"
+        graph_edges.append(
+            GraphEdge(route.path, css, route.directed, label, route.label_x, route.label_y, tooltip)
+        )
+    described = (
+        f"Derivation graph of {len(traces)} articles and "
+        f"{sum(1 for n in nodes.values() if n.kind == 'latent')} cited sources not in the corpus."
+    )
+    return GraphView(
+        layout.width, layout.height, graph_nodes, tuple(graph_edges), described
+    )
+
+
+def _node_name(names: _Names, node: Node) -> str:
+    return names.title(node.id) if node.id in names.articles else node.name
+
+
+def _graph_node(context: _Context, node: Node, layout: Layout, node_id: str) -> GraphNode:
+    names = context.names
+    box = layout.box(node_id)
+    is_article = node.id in names.articles
+    if is_article:
+        title = names.title(node.id)
+        lines = _wrap(title, _NODE_LINE, 2)
+        caption = _truncate(names.caption(node.id), _NODE_LINE + 4)
+        href = names.article_path(node.id) if node.id in names.with_page else None
+        css = "node article"
+        tooltip = f"{title} ({node.id})"
+    else:
+        lines = _wrap(node.name, _NODE_LINE - 2, 2)
+        kind = _SOURCE_TYPE_TEXT[node.source_type] if node.source_type else "source"
+        caption = f"{kind} · not in corpus"
+        href = None
+        css = "node latent"
+        tooltip = f"{node.name}: {kind} cited by articles, not in the corpus"
+    line_height = 15.0
+    block = line_height * (len(lines) - 1) + 14.0
+    first = box.y + (box.height - block) / 2 + 10.0
+    return GraphNode(
+        id=node.id,
+        x=box.x,
+        y=box.y,
+        width=box.width,
+        height=box.height,
+        css_class=css,
+        lines=lines,
+        caption=caption,
+        tooltip=tooltip,
+        href=href,
+        text_x=box.center_x,
+        first_line_y=round(first, 1),
+        caption_y=round(first + line_height * (len(lines) - 1) + 14.0, 1),
+    )
+
+
+# --- article page --------------------------------------------------------------------------------
+
+
+def _article_page(context: _Context, trace: ArticleTrace) -> ArticlePage:
+    names = context.names
+    doc = trace.doc
+    article = doc.article
+    root = "../"
+    raw = article.text
+    links = {link.index: link for link in trace.links}
+    sentences = []
+    for sentence in doc.sentences:
+        link = links.get(sentence.index, SentenceLink(sentence.index, "original"))
+        label: Label = "boilerplate" if sentence.boilerplate else link.label
+        if sentence.boilerplate:
+            tooltip = f"boilerplate: {sentence.boilerplate_reason}"
+        elif link.label in ("copied", "paraphrased"):
+            tooltip = (
+                f"{link.label} (similarity {format_score(link.similarity)}, "
+                f"word overlap {format_score(link.overlap)})"
+            )
+        else:
+            tooltip = _LABEL_TEXT[label]
+        covering = [a for a in trace.attributions if a.span.overlaps(sentence.span)]
+        sentences.append(
+            SentenceView(
+                anchor=f"s-{sentence.index}",
+                index=sentence.index,
+                css_class=label_class(label),
+                label=_LABEL_TEXT[label],
+                tooltip=tooltip,
+                runs=_runs(sentence, covering),
+                source=_source_link(context, article.id, link) if label != "boilerplate" else None,
+                heading=sentence.heading,
+            )
+        )
+    paragraphs = _paragraphs(doc, sentences)
+    edges = context.result.edges
+    parents = tuple(
+        _relation_view(context, e, e.parent, root)
+        for e in sorted(edges, key=lambda e: (e.parent, e.child))
+        if e.kind == "derived" and e.child == article.id
+    )
+    children = tuple(
+        _relation_view(context, e, e.child, root)
+        for e in sorted(edges, key=lambda e: (e.child, e.parent))
+        if e.kind == "derived" and e.parent == article.id
+    )
+    related = tuple(
+        _relation_view(context, e, e.child if e.parent == article.id else e.parent, root)
+        for e in sorted(edges, key=lambda e: (e.parent, e.child))
+        if e.kind == "related" and article.id in (e.parent, e.child)
+    )
+    compared = []
+    for (a_id, b_id), comparison in sorted(context.pairs.items()):
+        if a_id != article.id:
+            continue
+        other = b_id
+        shares = comparison.shares_a if comparison.a.article.id == article.id else comparison.shares_b
+        relation, _, reason = _relation(context, comparison.a.article.id, comparison.b.article.id)
+        compared.append(
+            Relation(
+                node=names.ref(other, root),
+                kind="compared",
+                label=f"{format_percent(shares.reused)} of this article shared · {relation}",
+                reason=reason,
+                pair_href=root + names.pair_path(comparison),
+            )
+        )
+    return ArticlePage(
+        path=names.article_path(article.id),
+        title=names.title(article.id),
+        root=root,
+        generated_at=context.generated_at,
+        legend=context.legend,
+        article=names.ref(article.id, root),
+        meta=_meta(article),
+        shares=_shares_view(trace.shares),
+        parents=parents,
+        children=children,
+        related=related,
+        compared=tuple(compared),
+        cited=_cited(trace.attributions, context.latent_names()),
+        paragraphs=paragraphs,
+    )
+
+
+def _paragraphs(
+    doc: Segmented, sentences: Sequence[SentenceView]
+) -> tuple[tuple[SentenceView, ...], ...]:
+    """Group sentences into the paragraphs of the raw text (a line break starts a new one)."""
+    raw = doc.article.text
+    paragraphs: list[list[SentenceView]] = []
+    previous_end: int | None = None
+    for sentence, view in zip(doc.sentences, sentences, strict=True):
+        gap = raw[previous_end : sentence.span.start] if previous_end is not None else "\n"
+        if "\n" in gap or sentence.heading or (paragraphs and paragraphs[-1][-1].heading):
+            paragraphs.append([])
+        paragraphs[-1].append(view)
+        previous_end = sentence.span.end
+    return tuple(tuple(paragraph) for paragraph in paragraphs)
+
+
+def _source_link(context: _Context, article_id: str, link: SentenceLink) -> SourceLink | None:
+    if link.label not in ("copied", "paraphrased") or not link.counterparts:
+        return None
+    names = context.names
+    partner = link.partner
+    comparison = None
+    if partner is None:
+        # A two-article trace: the only comparison involving this article.
+        candidates = [c for (a, _), c in sorted(context.pairs.items()) if a == article_id]
+        if len(candidates) == 1:
+            comparison = candidates[0]
+            partner = (
+                comparison.b.article.id
+                if comparison.a.article.id == article_id
+                else comparison.a.article.id
+            )
+    else:
+        comparison = context.pairs.get((article_id, partner))
+    if partner is None:
+        return None
+    counterpart = link.counterparts[0]
+    where = f"sentence {counterpart + 1}"
+    others = (
+        f" (and {', '.join(str(i + 1) for i in link.counterparts[1:])})"
+        if len(link.counterparts) > 1
+        else ""
+    )
+    tooltip = f"{link.label} from {names.title(partner)}, {where}{others}"
+    text = names.articles[partner].source if partner in names.articles else None
+    text = _truncate(text or _short_id(partner), 24)
+    if comparison is not None:
+        side = "a" if comparison.a.article.id == partner else "b"
+        href = f"../{names.pair_path(comparison)}#{side}-{counterpart}"
+    elif partner in names.with_page:
+        href = f"../{names.article_path(partner)}#s-{counterpart}"
+    else:
+        return None
+    return SourceLink(href, text, tooltip)
+
+
+def _relation_view(context: _Context, edge: Edge, other: str, root: str) -> Relation:
+    names = context.names
+    ref = names.ref(other, root)
+    if edge.kind == "derived":
+        parent_latent = edge.parent not in names.articles
+        label = _derived_label(edge, parent_latent)
+    else:
+        label = f"common source: {edge.common_source}" if edge.common_source else "related"
+    comparison = context.pairs.get((edge.parent, edge.child))
+    pair_href = root + names.pair_path(comparison) if comparison is not None else None
+    return Relation(ref, edge.kind, label, edge.reason, pair_href)
+
+
+def _meta(article: Article) -> tuple[MetaItem, ...]:
+    items = [MetaItem("id", article.id)]
+    for name, value in (
+        ("title", article.title),
+        ("source", article.source),
+        ("date", article.date),
+        ("read from", article.origin),
+    ):
+        if value:
+            items.append(MetaItem(name, value))
+    if article.url:
+        items.append(MetaItem("url", article.url, external_url(article.url)))
+    for key in sorted(article.metadata, key=str):
+        value = article.metadata[key]
+        text = value if isinstance(value, str) else repr(value)
+        items.append(MetaItem(_truncate(str(key), 40), _truncate(text, 300)))
+    return tuple(items)
+
+
+# --- pair page -----------------------------------------------------------------------------------
+
+
+def _pair_page(context: _Context, comparison: Comparison) -> PairPage:
+    names = context.names
+    a, b = comparison.a, comparison.b
+    root = "../"
+    relation, relation_class, reason = _relation(context, a.article.id, b.article.id)
+    a_attributions = context.attributions.get(a.article.id, ())
+    b_attributions = context.attributions.get(b.article.id, ())
+    link_a = {link.index: link for link in comparison.links_a}
+    link_b = {link.index: link for link in comparison.links_b}
+    rows = []
+    for number, plan in enumerate(pair_rows(comparison)):
+        left_texts = [a.sentences[i].text for i in plan.a_indices]
+        right_texts = [b.sentences[j].text for j in plan.b_indices]
+        if plan.pair is not None:
+            left_changes, right_changes = word_diff(left_texts, right_texts)
+            label: Label = plan.pair.label
+            scores = (
+                f"similarity {format_score(plan.pair.similarity)} · "
+                f"overlap {format_score(plan.pair.overlap)}"
+            )
+        else:
+            left_changes = tuple(() for _ in left_texts)
+            right_changes = tuple(() for _ in right_texts)
+            side = [a.sentences[i] for i in plan.a_indices] + [b.sentences[j] for j in plan.b_indices]
+            label = "boilerplate" if all(s.boilerplate for s in side) else "original"
+            scores = ""
+        left = tuple(
+            _cell(a.sentences[i], "a", changes, a_attributions, link_a.get(i))
+            for i, changes in zip(plan.a_indices, left_changes, strict=True)
+        )
+        right = tuple(
+            _cell(b.sentences[j], "b", changes, b_attributions, link_b.get(j))
+            for j, changes in zip(plan.b_indices, right_changes, strict=True)
+        )
+        rows.append(
+            AlignedRow(
+                id=f"r{number}",
+                matched=plan.pair is not None,
+                css_class=label_class(label),
+                label=_LABEL_TEXT[label] if plan.pair is not None else "",
+                scores=scores,
+                left=left,
+                right=right,
+            )
+        )
+    document = comparison.document
+    figures = (
+        SummaryItem(str(sum(1 for row in rows if row.matched)), "aligned passages"),
+        SummaryItem(format_score(document.containment_a_in_b), "of A's word triples in B"),
+        SummaryItem(format_score(document.containment_b_in_a), "of B's word triples in A"),
+        SummaryItem(format_score(document.tfidf_word_cosine), "TF-IDF cosine (words)"),
+    )
+    return PairPage(
+        path=names.pair_path(comparison),
+        title=f"{names.title(a.article.id)} ↔ {names.title(b.article.id)}",
+        root=root,
+        generated_at=context.generated_at,
+        legend=context.legend,
+        left=_pair_side(names, a, comparison.shares_a, root),
+        right=_pair_side(names, b, comparison.shares_b, root),
+        relation=relation,
+        relation_class=relation_class,
+        reason=reason,
+        figures=figures,
+        rows=tuple(rows),
+        matched_rows=sum(1 for row in rows if row.matched),
+    )
+
+
+def _pair_side(names: _Names, doc: Segmented, shares: Shares, root: str) -> PairSide:
+    ref = names.ref(doc.article.id, root)
+    return PairSide(ref, names.caption(doc.article.id), _shares_view(shares))
+
+
+def _cell(
+    sentence: Sentence,
+    side: Literal["a", "b"],
+    changes: Sequence[tuple[int, int]],
+    attributions: Iterable[Attribution],
+    link: SentenceLink | None,
+) -> CellSentence:
+    covering = [a for a in attributions if a.span.overlaps(sentence.span)]
+    if sentence.boilerplate:
+        label: Label = "boilerplate"
+        tooltip = f"boilerplate: {sentence.boilerplate_reason}"
+    else:
+        label = link.label if link is not None else "original"
+        tooltip = f"{side.upper()} sentence {sentence.index + 1}: {_LABEL_TEXT[label]}"
+    return CellSentence(
+        anchor=f"{side}-{sentence.index}",
+        index=sentence.index,
+        runs=_runs(sentence, covering, changes),
+        css_class=label_class(label),
+        tooltip=tooltip,
+    )
