@@ -35,7 +35,8 @@ from tracer.model import (
     Shares,
     Span,
 )
-from tracer.tokens import STOP_WORDS, content_stems, lower_words, name_vocabulary, stem, words
+from tracer.similarity import SentenceSimilarity
+from tracer.tokens import content_stems, lower_words, name_vocabulary, words
 
 if TYPE_CHECKING:
     import numpy as np
@@ -94,25 +95,12 @@ def sentence_similarity_matrix(
     IDF weights are fitted on the sentences of both sides together.
     """
     import numpy as np
-    from sklearn.feature_extraction.text import TfidfVectorizer
 
     config = config or AlignConfig()
-    texts = list(a_texts) + list(b_texts)
-    names = name_vocabulary(texts)
-    word_vectorizer = TfidfVectorizer(
-        analyzer=lambda text: _stem_ngrams(text, names), sublinear_tf=True, norm="l2"
-    )
-    char_vectorizer = TfidfVectorizer(
-        analyzer="char_wb", ngram_range=(3, 5), lowercase=True, sublinear_tf=True, norm="l2"
-    )
-    split = len(a_texts)
-    word_matrix = word_vectorizer.fit_transform(texts)
-    char_matrix = char_vectorizer.fit_transform(texts)
-    word_cosine = (word_matrix[:split] @ word_matrix[split:].T).toarray()
-    char_cosine = (char_matrix[:split] @ char_matrix[split:].T).toarray()
-    combined: FloatMatrix = (
-        config.word_weight * word_cosine + (1.0 - config.word_weight) * char_cosine
-    )
+    texts = [*a_texts, *b_texts]
+    model = SentenceSimilarity(config.word_weight).fit(texts)
+    combined = model.matrix(a_texts, b_texts)
+    names = model.names_
     a_content = [content_stems(words(t), names) for t in a_texts]
     b_content = [content_stems(words(t), names) for t in b_texts]
     eligible = np.zeros(combined.shape, dtype=bool)
@@ -132,11 +120,6 @@ def _verbatim(a_text: str, b_text: str, config: AlignConfig) -> bool:
     if min(len(a_words), len(b_words)) < _MIN_VERBATIM_WORDS:
         return a_words == b_words and bool(a_words)
     return token_overlap(a_words, b_words) >= config.copy_threshold
-
-
-def _stem_ngrams(text: str, names: frozenset[str]) -> list[str]:
-    stems = [stem(w) for w in lower_words(text) if w not in STOP_WORDS or w in names]
-    return stems + [f"{x} {y}" for x, y in pairwise(stems)]
 
 
 def _select_edges(
