@@ -1,0 +1,244 @@
+"""Sentence alignment: which sentences of two articles share a passage, and how."""
+
+from __future__ import annotations
+
+import pytest
+
+from tracer.align import align, passages, shares, token_overlap
+from tracer.api import compare
+from tracer.config import AlignConfig, TracerConfig
+from tracer.model import Article, Comparison
+from tracer.segment import segment
+
+COUNCIL = (
+    "The city council approved a new budget for public schools on Tuesday. "
+    "Teachers will receive a five percent raise starting in January. "
+    "The mayor called the vote a victory for working families."
+)
+# The same three facts, reworded and reordered.
+COUNCIL_PARAPHRASE = (
+    "Starting in January, teachers are set to get a pay raise of five percent. "
+    "The budget for public schools was approved by the council on Tuesday. "
+    "Working families won a big victory with the vote, the mayor argued."
+)
+RECIPE = (
+    "Preheat the oven to two hundred degrees. "
+    "Whisk the eggs with sugar until pale and fluffy. "
+    "Fold in the flour gently and bake for twenty minutes."
+)
+
+
+def labels(result: Comparison, side: str = "b") -> list[str]:
+    links = result.links_a if side == "a" else result.links_b
+    return [link.label for link in links]
+
+
+def counterparts(result: Comparison, side: str = "b") -> list[tuple[int, ...]]:
+    links = result.links_a if side == "a" else result.links_b
+    return [link.counterparts for link in links]
+
+
+def test_identical_articles_are_copied_throughout() -> None:
+    result = compare(COUNCIL, COUNCIL)
+    assert labels(result, "a") == labels(result, "b") == ["copied"] * 3
+    assert counterparts(result) == [(0,), (1,), (2,)]
+    assert result.shares_a.copied == pytest.approx(1.0)
+    assert result.shares_b.copied == pytest.approx(1.0)
+    assert result.shares_b.original == 0.0
+    assert [(p.a_sentences, p.b_sentences, p.label) for p in result.passages] == [
+        ((0, 1, 2), (0, 1, 2), "copied")
+    ]
+
+
+def test_unrelated_articles_are_original_throughout() -> None:
+    result = compare(COUNCIL, RECIPE)
+    assert labels(result, "a") == labels(result, "b") == ["original"] * 3
+    assert result.pairs == ()
+    assert result.passages == ()
+    assert result.shares_b.original == pytest.approx(1.0)
+
+
+def test_reworded_and_reordered_sentences_are_paraphrased() -> None:
+    result = compare(COUNCIL, COUNCIL_PARAPHRASE)
+    assert labels(result) == ["paraphrased"] * 3
+    assert counterparts(result) == [(1,), (0,), (2,)]
+    assert result.shares_b.paraphrased == pytest.approx(1.0)
+    assert result.shares_b.copied == 0.0
+
+
+def test_sentences_reused_with_other_words_are_paraphrased() -> None:
+    source = "The regime can offer the army ammunition, rocket launchers and ballistic missiles."
+    rewrite = "Ballistic missiles, rocket launchers and ammunition could be offered to the army."
+    result = compare(source, rewrite)
+    assert labels(result) == ["paraphrased"]
+    assert 0.0 < result.links_b[0].overlap < AlignConfig().copy_threshold
+
+
+def test_a_copy_with_one_word_changed_is_still_copied() -> None:
+    edited = COUNCIL.replace("on Tuesday", "on Wednesday")
+    result = compare(COUNCIL, edited)
+    assert labels(result) == ["copied"] * 3
+    assert result.links_b[0].overlap < 1.0
+    assert result.shares_b.copied == pytest.approx(1.0)
+
+
+def test_sharing_only_names_is_not_reuse() -> None:
+    result = compare(
+        "Kim Jong Un met Vladimir Putin in Vladivostok.",
+        "Vladimir Putin and Kim Jong Un exchanged letters.",
+    )
+    assert labels(result, "a") == labels(result, "b") == ["original"]
+    assert result.pairs == ()
+
+
+def test_sentences_are_matched_whatever_their_order() -> None:
+    sentences = [
+        "The city council approved a new budget for public schools on Tuesday.",
+        "Teachers will receive a five percent raise starting in January.",
+        "The mayor called the vote a victory for working families.",
+    ]
+    result = compare(" ".join(sentences), " ".join(reversed(sentences)))
+    assert labels(result) == ["copied"] * 3
+    assert counterparts(result) == [(2,), (1,), (0,)]
+    assert counterparts(result, "a") == [(2,), (1,), (0,)]
+
+
+def test_one_sentence_combining_two_draws_on_both() -> None:
+    combined = (
+        "Teachers will receive a five percent raise starting in January, and the mayor called "
+        "the vote a victory for working families."
+    )
+    result = compare(COUNCIL, combined)
+    assert labels(result) == ["copied"]
+    assert sorted(result.links_b[0].counterparts) == [1, 2]
+    assert labels(result, "a") == ["original", "copied", "copied"]
+    assert [(p.a_indices, p.b_indices) for p in result.pairs] == [((1, 2), (0,))]
+
+
+@pytest.mark.parametrize(
+    ("a", "b"),
+    [
+        (COUNCIL, COUNCIL_PARAPHRASE),
+        (COUNCIL, COUNCIL.replace("Tuesday", "Wednesday") + " " + RECIPE),
+        (
+            COUNCIL,
+            "Teachers will receive a five percent raise starting in January, and the mayor "
+            "called the vote a victory for working families.",
+        ),
+    ],
+)
+def test_verdicts_do_not_depend_on_argument_order(a: str, b: str) -> None:
+    forward, backward = compare(a, b), compare(b, a)
+    assert forward.links_a == backward.links_b
+    assert forward.links_b == backward.links_a
+    assert forward.shares_a == backward.shares_b
+
+
+def test_boilerplate_is_never_matched_even_when_both_articles_carry_it() -> None:
+    furniture = (
+        "Read also: Kremlin tight-lipped on potential meeting\n"
+        "I am David Wyatt, a professional writer and journalist for Buna Times.\n"
+        "Support us with a one-time donation, or become a Patron!\n"
+    )
+    a = "Teachers will receive a five percent raise starting in January.\n" + furniture
+    b = furniture + "Preheat the oven to two hundred degrees and whisk the eggs.\n"
+    result = compare(a, b)
+    assert labels(result, "a") == ["original", "boilerplate", "boilerplate", "boilerplate"]
+    assert labels(result, "b") == ["boilerplate", "boilerplate", "boilerplate", "original"]
+    assert result.pairs == ()
+    assert result.shares_a.boilerplate_chars == len(furniture.replace("\n", ""))
+    assert result.shares_a.original == pytest.approx(1.0)
+
+
+def test_passages_merge_pairs_that_run_on_in_both_articles() -> None:
+    a = (
+        "The city council approved a new budget for public schools on Tuesday.\n"
+        "Read also: Kremlin tight-lipped on potential meeting\n"
+        "Teachers will receive a five percent raise starting in January.\n"
+        "Preheat the oven to two hundred degrees and whisk the eggs.\n"
+        "The mayor called the vote a victory for working families."
+    )
+    b = COUNCIL
+    result = compare(a, b)
+    # Boilerplate between two reused sentences does not break the passage; an original one does.
+    assert [(p.a_sentences, p.b_sentences, p.label) for p in result.passages] == [
+        ((0, 2), (0, 1), "copied"),
+        ((4,), (2,), "copied"),
+    ]
+    first = result.passages[0]
+    assert first.a_span.slice(a).startswith("The city council")
+    assert first.a_span.slice(a).endswith("starting in January.")
+    assert first.b_span.slice(b) == COUNCIL[: COUNCIL.index(" The mayor")]
+
+
+def test_passages_are_labelled_paraphrased_when_any_part_is() -> None:
+    b = (
+        "The city council approved a new budget for public schools on Tuesday. "
+        "Starting in January, educators are set to get a pay raise of five percent."
+    )
+    result = compare(COUNCIL, b)
+    assert labels(result) == ["copied", "paraphrased"]
+    assert [(p.b_sentences, p.label) for p in result.passages] == [((0, 1), "paraphrased")]
+
+
+def test_align_on_segmented_articles_with_a_stricter_threshold() -> None:
+    a = segment(Article("a", COUNCIL))
+    b = segment(Article("b", COUNCIL_PARAPHRASE))
+    default = align(a, b)
+    assert [link.label for link in default.links_b] == ["paraphrased"] * 3
+    strict = align(a, b, AlignConfig(min_similarity=0.95))
+    assert [link.label for link in strict.links_b] == ["original"] * 3
+    assert strict.pairs == ()
+    assert passages(a, b, strict.pairs) == ()
+    assert shares(b, strict.links_b).original == pytest.approx(1.0)
+
+
+def test_copy_threshold_decides_copied_versus_paraphrased() -> None:
+    a = segment(Article("a", COUNCIL))
+    b = segment(Article("b", COUNCIL.replace("on Tuesday", "on Wednesday")))
+    assert [link.label for link in align(a, b).links_b] == ["copied"] * 3
+    picky = align(a, b, AlignConfig(copy_threshold=1.0))
+    assert [link.label for link in picky.links_b] == ["paraphrased", "copied", "copied"]
+
+
+@pytest.mark.xfail(
+    reason="align.py: with min_similarity=0 (allowed by --min-score 0) every sentence is linked to "
+    "its best counterpart even when the pair is ineligible and scores 0.0, so sentences sharing "
+    "no word at all come out 'paraphrased' (_best_with_extras accepts a 0.0 best score)",
+    strict=True,
+)
+def test_a_zero_threshold_does_not_link_sentences_with_nothing_in_common() -> None:
+    result = compare(COUNCIL, RECIPE, TracerConfig(align=AlignConfig(min_similarity=0.0)))
+    assert labels(result) == ["original"] * 3
+
+
+@pytest.mark.xfail(
+    reason="align.py: sentence_similarity_matrix zeroes every pair scoring below "
+    "secondary_similarity (0.22) before min_similarity is applied, so a min_similarity "
+    "(tracer compare --min-score) below 0.22 finds nothing more than 0.22 does",
+    strict=True,
+)
+def test_a_lower_threshold_admits_weaker_matches() -> None:
+    a = "Farmers harvested a record wheat crop this autumn despite the drought, officials said."
+    b = "The drought worsened along the coast, where fishermen said the wheat crop was poor."
+    assert labels(compare(a, b)) == ["original"]
+    lenient = compare(a, b, TracerConfig(align=AlignConfig(min_similarity=0.1)))
+    # The pair shares three content words (drought, wheat, crop) and scores about 0.18.
+    assert labels(lenient) == ["paraphrased"]
+
+
+@pytest.mark.parametrize(
+    ("x", "y", "expected"),
+    [
+        ("the talks are moving forward", "talks are moving ahead", 0.75),
+        ("a b c d", "a b c d", 1.0),
+        ("a b c", "x a b c y", 1.0),
+        # Scattered single words do not count: runs must be two tokens long.
+        ("a x b y c", "a p b q c", 0.0),
+        ("a b", "b a", 0.0),
+        ("grain", "grain", 1.0),
+        ("", "grain", 0.0),
+    ],
+)
+def test_token_overlap(x: str, y: str, expected: float) -> None:
+    assert token_overlap(x.split(), y.split()) == pytest.approx(expected)
