@@ -201,23 +201,11 @@ def test_copy_threshold_decides_copied_versus_paraphrased() -> None:
     assert [link.label for link in picky.links_b] == ["paraphrased", "copied", "copied"]
 
 
-@pytest.mark.xfail(
-    reason="align.py: with min_similarity=0 (allowed by --min-score 0) every sentence is linked to "
-    "its best counterpart even when the pair is ineligible and scores 0.0, so sentences sharing "
-    "no word at all come out 'paraphrased' (_best_with_extras accepts a 0.0 best score)",
-    strict=True,
-)
 def test_a_zero_threshold_does_not_link_sentences_with_nothing_in_common() -> None:
     result = compare(COUNCIL, RECIPE, TracerConfig(align=AlignConfig(min_similarity=0.0)))
     assert labels(result) == ["original"] * 3
 
 
-@pytest.mark.xfail(
-    reason="align.py: sentence_similarity_matrix zeroes every pair scoring below "
-    "secondary_similarity (0.22) before min_similarity is applied, so a min_similarity "
-    "(tracer compare --min-score) below 0.22 finds nothing more than 0.22 does",
-    strict=True,
-)
 def test_a_lower_threshold_admits_weaker_matches() -> None:
     a = "Farmers harvested a record wheat crop this autumn despite the drought, officials said."
     b = "The drought worsened along the coast, where fishermen said the wheat crop was poor."

@@ -103,9 +103,10 @@ def sentence_similarity_matrix(
     names = model.names_
     a_content = [content_stems(words(t), names) for t in a_texts]
     b_content = [content_stems(words(t), names) for t in b_texts]
+    floor = min(config.min_similarity, config.secondary_similarity)
     eligible = np.zeros(combined.shape, dtype=bool)
     for row, a_stems in enumerate(a_content):
-        for column in np.flatnonzero(combined[row] >= config.secondary_similarity).tolist():
+        for column in np.flatnonzero(combined[row] >= floor).tolist():
             shared = len(a_stems & b_content[column])
             eligible[row, column] = shared >= config.min_shared_content_words or _verbatim(
                 a_texts[row], b_texts[column], config
@@ -149,12 +150,13 @@ def _best_with_extras(
     import numpy as np
 
     order = [int(i) for i in np.argsort(-scores, kind="stable")]
-    if not order or scores[order[0]] < config.min_similarity:
+    # A zero score means "not eligible", whatever the thresholds say.
+    if not order or scores[order[0]] <= 0.0 or scores[order[0]] < config.min_similarity:
         return []
     chosen = [order[0]]
     covered = own_stems & other_stems[order[0]]
     for candidate in order[1:]:
-        if scores[candidate] < config.secondary_similarity:
+        if scores[candidate] <= 0.0 or scores[candidate] < config.secondary_similarity:
             break
         gain = (own_stems & other_stems[candidate]) - covered
         if len(gain) >= config.min_shared_content_words and len(gain) >= 0.2 * len(own_stems):
