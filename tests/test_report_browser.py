@@ -11,8 +11,10 @@ Skipped, with the reason, when no ``chromium`` / ``chromium-browser`` is on PATH
 
 from __future__ import annotations
 
+import os
 import re
 import shutil
+import signal
 import subprocess
 from dataclasses import replace
 from pathlib import Path
@@ -115,10 +117,23 @@ def run_chromium(page: Path, tmp_path: Path, *extra: str) -> tuple[str, str]:
         *extra,
         page.resolve().as_uri(),
     ]
-    done = subprocess.run(command, capture_output=True, text=True, timeout=120, check=False)
-    assert done.returncode == 0, done.stderr[-2000:]
-    console = [line for line in done.stderr.splitlines() if ":CONSOLE" in line]
-    return done.stdout, "\n".join(console)
+    # A session of its own, so a hung browser is ended with all of its helper processes.
+    process = subprocess.Popen(
+        command,
+        stdout=subprocess.PIPE,
+        stderr=subprocess.PIPE,
+        text=True,
+        start_new_session=True,
+    )
+    try:
+        stdout, stderr = process.communicate(timeout=120)
+    except subprocess.TimeoutExpired:
+        os.killpg(process.pid, signal.SIGKILL)
+        process.communicate()
+        pytest.fail(f"chromium did not finish within 120 s on {page.name}")
+    assert process.returncode == 0, stderr[-2000:]
+    console = [line for line in stderr.splitlines() if ":CONSOLE" in line]
+    return stdout, "\n".join(console)
 
 
 def assert_quiet_console(console: str) -> None:

@@ -1,18 +1,26 @@
 """A layered drawing of the derivation DAG: node ids in, boxes and edge routes out.
 
-The method is the classic Sugiyama sketch, kept small and fully deterministic:
+The method is a small Sugiyama layout, fully deterministic:
 
 1. **Layers** by longest path from the roots over the *derived* edges, so every parent sits above
    all of its children. A cycle (which a derivation should never have) is broken by dropping the
    back edges of a depth-first search that visits nodes and edges in sorted order. *Related*
-   (undirected) edges never influence layering: siblings stay side by side.
-2. **Order within a layer** starts sorted by id, nodes without any derived edge last, then a
-   few down-and-up sweeps sort each layer by the barycentre (mean position) of its neighbours in
-   the layers already placed. Ties break by the previous position, then by id.
-3. **Rows**: a layer wider than ``max_per_row`` wraps onto several rows, each centred.
-4. **Routes**: derived edges are cubic curves from the parent's bottom to the child's top, with
-   the label at the curve's midpoint; related edges between boxes on one row are arcs under the
-   row, otherwise straight lines.
+   (undirected) edges never influence layering: siblings stay side by side. Nodes without any
+   edge are gathered in rows under the graph.
+2. **Long edges** get a waypoint in every layer they cross, so they are ordered like nodes and
+   run between boxes instead of through them.
+3. **Order within a layer** starts sorted by id, then a few down-and-up sweeps sort each layer by
+   the barycentre (mean position) of its neighbours in the adjacent layer (ties break by the
+   previous position, then by id), and a *transpose* pass swaps neighbours in a layer while that
+   removes edge crossings (skipped for very large graphs, where it would be slow).
+4. **Wide layers** (more than ``max_per_row`` boxes) are cut, in that order, into balanced rows
+   that become layers of their own; waypoints and the ordering sweeps are then redone, so edges
+   from an upper row pass between the boxes of the rows under it. Every row is centred.
+5. **Routes**: derived edges are smooth curves from the parent's bottom through their waypoints
+   to the child's top, leaving and entering at ports spread along the box edge in the order of
+   the other ends (fewer crossings); the label sits on the last stretch, staggered when several
+   edges enter one box. Related edges between boxes on one row are arcs under the row,
+   otherwise straight lines.
 
 Coordinates are rounded to one decimal so the SVG text is byte-identical from run to run.
 
@@ -26,6 +34,7 @@ from __future__ import annotations
 
 from collections.abc import Iterable, Sequence
 from dataclasses import dataclass
+from itertools import pairwise
 
 __all__ = ["Box", "Layout", "LayoutConfig", "Route", "layered_layout"]
 
@@ -34,18 +43,23 @@ __all__ = ["Box", "Layout", "LayoutConfig", "Route", "layered_layout"]
 class LayoutConfig:
     """Sizes of the drawing, in SVG user units (CSS pixels at 100% zoom)."""
 
-    node_width: float = 196.0
+    node_width: float = 190.0
     node_height: float = 60.0
-    column_gap: float = 34.0
+    column_gap: float = 26.0
     row_gap: float = 92.0
-    margin: float = 20.0
+    waypoint_width: float = 14.0
+    margin: float = 16.0
     max_per_row: int = 5
-    sweeps: int = 4
+    sweeps: int = 6
 
 
 @dataclass(frozen=True, slots=True)
 class Box:
-    """A placed node: its top-left corner, size, layer and position in its row."""
+    """A placed node: its top-left corner, size, layer and position in its row.
+
+    ``layer`` is the longest-path layer (0 for roots and unconnected nodes); ``row`` is the row
+    it is drawn on, counted from the top, after wide layers were split.
+    """
 
     id: str
     x: float
@@ -108,7 +122,8 @@ def layered_layout(
     """Place ``nodes`` in layers so that every derived edge ``(parent, child)`` points down.
 
     Edges naming an unknown node, self-loops and duplicates are ignored. The result depends only
-    on the sets of nodes and edges, not on the order they are given in.
+    on the sets of nodes and edges, not on the order they are given in. Boxes come in reading
+    order (row by row, left to right); derived routes precede related ones, each sorted by ends.
 
     Example:
         >>> layout = layered_layout(["a", "b", "c"], derived=[("a", "b"), ("b", "c"), ("a", "c")])
@@ -129,17 +144,36 @@ def layered_layout(
             if one in known and other in known and one != other
         }
     )
+    per_row = max(1, config.max_per_row)
     acyclic = _drop_back_edges(ids, edges)
-    layers = _layers(ids, acyclic)
-    ordered = _order(layers, acyclic, config.sweeps)
-    boxes = _place(ordered, config)
+    connected = {node for edge in (*edges, *links) for node in edge}
+    layer_of = _layers([node for node in ids if node in connected], acyclic)
+    graph = _Graph.build(layer_of, acyclic)
+    ordered = _order(graph, config.sweeps, {})
+    row_of = _split_wide_layers(ordered, graph.waypoints, per_row)
+    if len(set(row_of.values())) > len(ordered):
+        previous = {item: i for layer in ordered for i, item in enumerate(layer)}
+        graph = _Graph.build(row_of, acyclic)
+        ordered = _order(graph, config.sweeps, previous)
+    lonely = [node for node in ids if node not in connected]
+    rows = ordered + [lonely[i : i + per_row] for i in range(0, len(lonely), per_row)]
+    placed = _place(rows, graph.waypoints, config)
+    boxes = sorted(
+        (
+            Box(b.id, b.x, b.y, b.width, b.height, layer_of.get(b.id, 0), b.row, b.order)
+            for b in placed.values()
+            if b.id not in graph.waypoints
+        ),
+        key=lambda box: (box.row, box.order),
+    )
     by_id = {box.id: box for box in boxes}
-    routes = [_derived_route(by_id[parent], by_id[child]) for parent, child in edges]
+    routes = _derived_routes(edges, graph, placed)
     routes += [_related_route(by_id[one], by_id[other]) for one, other in links]
+    last_row = max((box.row for box in boxes), default=0)
     width = max((box.x + box.width for box in boxes), default=0.0) + config.margin
     height = max((box.bottom for box in boxes), default=0.0) + config.margin
     # Room under the last row for arcs between its boxes.
-    if any(by_id[one].row == by_id[other].row == _last_row(boxes) for one, other in links):
+    if any(by_id[one].row == by_id[other].row == last_row for one, other in links):
         height += _ARC_DEPTH
     return Layout(
         width=_round(max(width, 2 * config.margin)),
@@ -179,7 +213,8 @@ def _drop_back_edges(ids: Sequence[str], edges: Sequence[tuple[str, str]]) -> li
     return [edge for edge in edges if edge not in back]
 
 
-def _layers(ids: Sequence[str], edges: Sequence[tuple[str, str]]) -> list[list[str]]:
+def _layers(ids: Sequence[str], edges: Sequence[tuple[str, str]]) -> dict[str, int]:
+    """Longest path from the roots (Kahn's order, so each parent is done before its child)."""
     parents: dict[str, list[str]] = {node: [] for node in ids}
     children: dict[str, list[str]] = {node: [] for node in ids}
     for parent, child in edges:
@@ -195,51 +230,121 @@ def _layers(ids: Sequence[str], edges: Sequence[tuple[str, str]]) -> list[list[s
             waiting[child] -= 1
             if waiting[child] == 0:
                 ready.append(child)
-    count = max(layer_of.values(), default=-1) + 1
-    layers: list[list[str]] = [[] for _ in range(count)]
-    for node in ids:
-        layers[layer_of[node]].append(node)
-    return layers
+    return layer_of
+
+
+@dataclass(frozen=True, slots=True)
+class _Graph:
+    """Layers of items (nodes and waypoints) with edges only between adjacent layers."""
+
+    layers: list[list[str]]
+    up: dict[str, list[str]]
+    down: dict[str, list[str]]
+    chains: dict[tuple[str, str], list[str]]
+    waypoints: frozenset[str]
+
+    @staticmethod
+    def build(layer_of: dict[str, int], edges: Sequence[tuple[str, str]]) -> _Graph:
+        count = max(layer_of.values(), default=-1) + 1
+        layers: list[list[str]] = [[] for _ in range(count)]
+        for node in sorted(layer_of):
+            layers[layer_of[node]].append(node)
+        up: dict[str, list[str]] = {node: [] for node in layer_of}
+        down: dict[str, list[str]] = {node: [] for node in layer_of}
+        chains: dict[tuple[str, str], list[str]] = {}
+        waypoints: set[str] = set()
+        for number, (parent, child) in enumerate(edges):
+            chain = [parent]
+            for layer in range(layer_of[parent] + 1, layer_of[child]):
+                # NUL never occurs in the ids we are given, so waypoints never collide with them.
+                waypoint = f"\0{number:08d}:{layer:04d}"
+                waypoints.add(waypoint)
+                up[waypoint], down[waypoint] = [], []
+                layers[layer].append(waypoint)
+                chain.append(waypoint)
+            chain.append(child)
+            for upper, lower in pairwise(chain):
+                down[upper].append(lower)
+                up[lower].append(upper)
+            chains[(parent, child)] = chain
+        return _Graph(layers, up, down, chains, frozenset(waypoints))
+
+
+def _split_wide_layers(
+    ordered: list[list[str]], waypoints: frozenset[str], per_row: int
+) -> dict[str, int]:
+    """Give each node a row: a layer with more than ``per_row`` nodes becomes balanced rows."""
+    row_of: dict[str, int] = {}
+    row = 0
+    for layer in ordered:
+        nodes = [item for item in layer if item not in waypoints]
+        count = -(-len(nodes) // per_row)
+        size = -(-len(nodes) // max(count, 1))
+        for position, node in enumerate(nodes):
+            row_of[node] = row + position // max(size, 1)
+        row += max(count, 1)
+    return row_of
 
 
 # --- ordering --------------------------------------------------------------------------------
 
 
-def _order(
-    layers: list[list[str]], edges: Sequence[tuple[str, str]], sweeps: int
-) -> list[list[str]]:
-    parents: dict[str, list[str]] = {node: [] for layer in layers for node in layer}
-    children: dict[str, list[str]] = {node: [] for layer in layers for node in layer}
-    for parent, child in edges:
-        parents[child].append(parent)
-        children[parent].append(child)
-    lonely = {node for node in parents if not parents[node] and not children[node]}
-    ordered = [sorted(layer, key=lambda node: (node in lonely, node)) for layer in layers]
+def _order(graph: _Graph, sweeps: int, initial: dict[str, int]) -> list[list[str]]:
+    """Barycentre sweeps; ``initial`` positions (from an earlier pass) seed the first order."""
+    ordered = [
+        sorted(layer, key=lambda item: (initial.get(item, len(initial)), item))
+        for layer in graph.layers
+    ]
 
-    def position() -> dict[str, float]:
+    def resort(index: int, neighbours: dict[str, list[str]], reference: list[str]) -> None:
         # Centred positions make layers of different widths comparable.
-        return {
-            node: index - (len(layer) - 1) / 2
-            for layer in ordered
-            for index, node in enumerate(layer)
-        }
+        where = {node: i - (len(reference) - 1) / 2 for i, node in enumerate(reference)}
+        own = {node: i - (len(ordered[index]) - 1) / 2 for i, node in enumerate(ordered[index])}
 
-    def resort(index: int, neighbours: dict[str, list[str]]) -> None:
-        where = position()
-
-        def key(node: str) -> tuple[bool, float, float, str]:
-            placed = [where[other] for other in neighbours[node]]
-            centre = sum(placed) / len(placed) if placed else where[node]
-            return (node in lonely, centre, where[node], node)
+        def key(node: str) -> tuple[float, float, str]:
+            placed = [where[other] for other in neighbours[node] if other in where]
+            centre = sum(placed) / len(placed) if placed else own[node]
+            return (centre, own[node], node)
 
         ordered[index] = sorted(ordered[index], key=key)
 
     for _ in range(sweeps):
         for index in range(1, len(ordered)):
-            resort(index, parents)
+            resort(index, graph.up, ordered[index - 1])
         for index in range(len(ordered) - 2, -1, -1):
-            resort(index, children)
+            resort(index, graph.down, ordered[index + 1])
+    if sum(len(layer) for layer in ordered) <= _TRANSPOSE_LIMIT:
+        _transpose(ordered, graph)
     return ordered
+
+
+_TRANSPOSE_LIMIT = 400
+
+
+def _transpose(ordered: list[list[str]], graph: _Graph) -> None:
+    """Swap adjacent items of a layer while that strictly lowers the crossings around them."""
+
+    def crossings(first: str, second: str, where: dict[str, int]) -> int:
+        # Edges of ``first`` cross those of ``second`` (placed right of it) when they end left.
+        total = 0
+        for neighbours in (graph.up, graph.down):
+            for one in neighbours[first]:
+                for other in neighbours[second]:
+                    total += where[one] > where[other]
+        return total
+
+    for _ in range(len(ordered) + 4):
+        improved = False
+        where = {item: i for layer in ordered for i, item in enumerate(layer)}
+        for layer in ordered:
+            for i in range(len(layer) - 1):
+                first, second = layer[i], layer[i + 1]
+                if crossings(second, first, where) < crossings(first, second, where):
+                    layer[i], layer[i + 1] = second, first
+                    where[first], where[second] = i + 1, i
+                    improved = True
+        if not improved:
+            break
 
 
 # --- coordinates -----------------------------------------------------------------------------
@@ -247,57 +352,126 @@ def _order(
 _ARC_DEPTH = 34.0
 
 
-def _place(ordered: list[list[str]], config: LayoutConfig) -> list[Box]:
-    per_row = max(1, config.max_per_row)
-    rows: list[tuple[int, list[str]]] = []
-    for layer, members in enumerate(ordered):
-        for start in range(0, len(members), per_row):
-            rows.append((layer, members[start : start + per_row]))
-    widest = max((len(members) for _, members in rows), default=0)
-    pitch = config.node_width + config.column_gap
-    canvas = widest * pitch - config.column_gap
-    boxes: list[Box] = []
-    for row, (layer, members) in enumerate(rows):
-        used = len(members) * pitch - config.column_gap
-        left = config.margin + (canvas - used) / 2
-        top = config.margin + row * (config.node_height + config.row_gap)
-        for order, node in enumerate(members):
-            boxes.append(
-                Box(
-                    id=node,
-                    x=_round(left + order * pitch),
-                    y=_round(top),
-                    width=config.node_width,
-                    height=config.node_height,
-                    layer=layer,
-                    row=row,
-                    order=order,
-                )
+def _place(
+    rows: list[list[str]], waypoints: frozenset[str], config: LayoutConfig
+) -> dict[str, Box]:
+    """Boxes for nodes and waypoints, row by row, each row centred."""
+
+    def width(item: str) -> float:
+        return config.waypoint_width if item in waypoints else config.node_width
+
+    def row_width(members: Sequence[str]) -> float:
+        return sum(width(item) for item in members) + config.column_gap * max(len(members) - 1, 0)
+
+    canvas = max((row_width(members) for members in rows), default=0.0)
+    placed: dict[str, Box] = {}
+    top = config.margin
+    for row, members in enumerate(rows):
+        left = config.margin + (canvas - row_width(members)) / 2
+        has_boxes = any(item not in waypoints for item in members)
+        height = config.node_height if has_boxes else 0.0
+        for order, item in enumerate(members):
+            placed[item] = Box(
+                id=item,
+                x=_round(left),
+                y=_round(top),
+                width=width(item),
+                height=config.node_height if item not in waypoints else height,
+                layer=row,
+                row=row,
+                order=order,
             )
-    return boxes
-
-
-def _last_row(boxes: Sequence[Box]) -> int:
-    return max((box.row for box in boxes), default=0)
+            left += width(item) + config.column_gap
+        top += height + config.row_gap
+    return placed
 
 
 _ARROW_GAP = 3.0
+_PORT_SPACING = 16.0
 
 
-def _derived_route(parent: Box, child: Box) -> Route:
-    x1, y1 = parent.center_x, parent.bottom
-    x2, y2 = child.center_x, _round(child.y - _ARROW_GAP)
-    middle = _round((y1 + y2) / 2)
-    path = f"M{_n(x1)} {_n(y1)} C{_n(x1)} {_n(middle)} {_n(x2)} {_n(middle)} {_n(x2)} {_n(y2)}"
-    return Route(parent.id, child.id, True, path, _round((x1 + x2) / 2), middle)
+def _derived_routes(
+    edges: Sequence[tuple[str, str]],
+    graph: _Graph,
+    placed: dict[str, Box],
+) -> list[Route]:
+    """Smooth routes through waypoints, with ports spread along the boxes' edges."""
+    paths: dict[tuple[str, str], list[tuple[float, float]]] = {}
+    for parent, child in edges:
+        # A back edge of a cycle has no waypoints; it is drawn straight from bottom to top.
+        chain = graph.chains.get((parent, child), [parent, child])
+        points: list[tuple[float, float]] = [(placed[parent].center_x, placed[parent].bottom)]
+        for waypoint in chain[1:-1]:
+            box = placed[waypoint]
+            points += [(box.center_x, box.y), (box.center_x, box.bottom)]
+        points.append((placed[child].center_x, _round(placed[child].y - _ARROW_GAP)))
+        paths[(parent, child)] = points
+    _spread_ports(paths, placed, start=True)
+    entering = _spread_ports(paths, placed, start=False)
+    routes = []
+    for (parent, child), points in paths.items():
+        segments = [f"M{_n(points[0][0])} {_n(points[0][1])}"]
+        for (x1, y1), (x2, y2) in pairwise(points):
+            if x1 == x2:
+                segments.append(f"L{_n(x2)} {_n(y2)}")
+            else:
+                middle = (y1 + y2) / 2
+                segments.append(f"C{_n(x1)} {_n(middle)} {_n(x2)} {_n(middle)} {_n(x2)} {_n(y2)}")
+        # Labels of edges entering one box sit at different heights of their last stretch.
+        position, count = entering.get((parent, child), (0, 1))
+        fraction = 0.5 if count == 1 else 0.3 + 0.4 * position / (count - 1)
+        (x1, y1), (x2, y2) = points[-2], points[-1]
+        label_x, label_y = _on_curve((x1, y1), (x2, y2), fraction)
+        routes.append(Route(parent, child, True, " ".join(segments), label_x, label_y))
+    return routes
+
+
+def _on_curve(
+    start: tuple[float, float], end: tuple[float, float], t: float
+) -> tuple[float, float]:
+    """The point at parameter ``t`` of the vertical-tangent cubic drawn from start to end."""
+    (x1, y1), (x2, y2) = start, end
+    middle = (y1 + y2) / 2
+    weights = ((1 - t) ** 3, 3 * (1 - t) ** 2 * t, 3 * (1 - t) * t**2, t**3)
+    x = weights[0] * x1 + weights[1] * x1 + weights[2] * x2 + weights[3] * x2
+    y = weights[0] * y1 + weights[1] * middle + weights[2] * middle + weights[3] * y2
+    return _round(x), _round(y)
+
+
+def _spread_ports(
+    paths: dict[tuple[str, str], list[tuple[float, float]]],
+    placed: dict[str, Box],
+    *,
+    start: bool,
+) -> dict[tuple[str, str], tuple[int, int]]:
+    """Move the ends of edges sharing a box side apart, ordered by where their other end goes.
+
+    Returns each edge's position among the edges sharing that side, and their number.
+    """
+    by_node: dict[str, list[tuple[str, str]]] = {}
+    for edge in paths:
+        by_node.setdefault(edge[0] if start else edge[1], []).append(edge)
+    ports: dict[tuple[str, str], tuple[int, int]] = {}
+    for node, members in by_node.items():
+        if len(members) < 2:
+            continue
+        box = placed[node]
+        index, neighbour = (0, 1) if start else (-1, -2)
+        members.sort(key=lambda edge: (paths[edge][neighbour][0], edge))
+        spacing = min(_PORT_SPACING, box.width * 0.7 / (len(members) - 1))
+        for position, edge in enumerate(members):
+            x = _round(box.center_x + (position - (len(members) - 1) / 2) * spacing)
+            paths[edge][index] = (x, paths[edge][index][1])
+            ports[edge] = (position, len(members))
+    return ports
 
 
 def _related_route(one: Box, other: Box) -> Route:
     if one.row == other.row:
         left, right = (one, other) if one.x <= other.x else (other, one)
         y = left.bottom
-        depth = _ARC_DEPTH * (1.0 if abs(left.order - right.order) == 1 else 1.35)
-        x1, x2 = left.center_x + 18, right.center_x - 18
+        depth = _ARC_DEPTH * (1.0 if abs(left.order - right.order) == 1 else 1.3)
+        x1, x2 = left.center_x + left.width / 4, right.center_x - right.width / 4
         mid_x = _round((x1 + x2) / 2)
         control_y = _round(y + depth * 2)
         path = f"M{_n(x1)} {_n(y)} Q{_n(mid_x)} {_n(control_y)} {_n(x2)} {_n(y)}"

@@ -11,7 +11,7 @@ Article text is never turned into markup in this module: it travels as plain str
 
 Example:
     >>> safe_filename("../../etc/passwd")
-    'etc-passwd-1b2ae5d0b4b0'
+    'etc-passwd-3754d6cb3a38'
     >>> format_percent(0.123), format_percent(0.004), format_percent(0.0)
     ('12%', '<1%', '0%')
 """
@@ -42,10 +42,10 @@ from tracer.model import (
     Sentence,
     SentenceLink,
     Shares,
-    SourceType,
     TraceResult,
 )
 from tracer.report.layout import Layout, LayoutConfig, layered_layout
+from tracer.tokens import stem
 
 __all__ = [
     "ArticlePage",
@@ -77,7 +77,7 @@ _LABEL_HELP: Mapping[Label, str] = {
     "original": "not found in any other article of the corpus",
     "boilerplate": "page furniture (bios, links, footers), left out of the shares",
 }
-_SOURCE_TYPE_TEXT: Mapping[SourceType, str] = {
+_SOURCE_TYPE_TEXT: Mapping[str, str] = {
     "outlet": "outlet",
     "agency": "news agency",
     "broadcaster": "broadcaster",
@@ -141,7 +141,7 @@ def safe_filename(article_id: str) -> str:
 
     Example:
         >>> safe_filename("000_5f7692219c63b442")
-        '000_5f7692219c63b442-35b5dc0e42b4'
+        '000_5f7692219c63b442-76b7d4d92350'
         >>> safe_filename("")
         'article-e3b0c44298fc'
     """
@@ -299,6 +299,14 @@ class PageBase:
 
 
 @dataclass(frozen=True, slots=True)
+class TextLine:
+    """One line of SVG text and its baseline."""
+
+    text: str
+    y: float
+
+
+@dataclass(frozen=True, slots=True)
 class GraphNode:
     """A node of the DAG as drawn: a box, its text lines, style and link."""
 
@@ -308,13 +316,11 @@ class GraphNode:
     width: float
     height: float
     css_class: str
-    lines: tuple[str, ...]
-    caption: str
+    lines: tuple[TextLine, ...]
+    caption: TextLine
     tooltip: str
     href: str | None
     text_x: float
-    first_line_y: float
-    caption_y: float
 
 
 @dataclass(frozen=True, slots=True)
@@ -323,7 +329,7 @@ class GraphEdge:
 
     path: str
     css_class: str
-    directed: bool
+    marker: str
     label: str
     label_x: float
     label_y: float
@@ -370,6 +376,7 @@ class ArticleRow:
     cited_sort: str
     related: int
     derived_from: tuple[ArticleRef, ...]
+    derived_sort: str
 
 
 @dataclass(frozen=True, slots=True)
@@ -408,7 +415,9 @@ class IndexPage(PageBase):
     pairs: tuple[PairRowSummary, ...]
     latent: tuple[LatentRow, ...]
     problems: tuple[str, ...]
+    problems_summary: str
     warnings: tuple[str, ...]
+    warnings_summary: str
 
 
 # --- article page --------------------------------------------------------------------------------
@@ -428,7 +437,7 @@ class SentenceView:
     """One sentence of an article page, with its label, source link and attribution cues."""
 
     anchor: str
-    index: int
+    number: str
     css_class: str
     label: str
     tooltip: str
@@ -438,11 +447,20 @@ class SentenceView:
 
 
 @dataclass(frozen=True, slots=True)
+class Paragraph:
+    """A paragraph of the article text (``css_class`` marks a headline)."""
+
+    css_class: str
+    sentences: tuple[SentenceView, ...]
+
+
+@dataclass(frozen=True, slots=True)
 class Relation:
     """A parent, child or related node of an article in the DAG, with the edge's evidence."""
 
     node: ArticleRef
     kind: str
+    css_class: str
     label: str
     reason: str
     pair_href: str | None
@@ -460,7 +478,7 @@ class ArticlePage(PageBase):
     related: tuple[Relation, ...]
     compared: tuple[Relation, ...]
     cited: tuple[CitedSource, ...]
-    paragraphs: tuple[tuple[SentenceView, ...], ...]
+    paragraphs: tuple[Paragraph, ...]
 
 
 # --- pair page -----------------------------------------------------------------------------------
@@ -471,7 +489,7 @@ class CellSentence:
     """One sentence inside a side-by-side cell: its anchor and text runs."""
 
     anchor: str
-    index: int
+    number: str
     runs: tuple[Run, ...]
     css_class: str
     tooltip: str
@@ -484,6 +502,7 @@ class AlignedRow:
     id: str
     matched: bool
     css_class: str
+    badge_class: str
     label: str
     scores: str
     left: tuple[CellSentence, ...]
@@ -494,6 +513,7 @@ class AlignedRow:
 class PairSide:
     """One article of a pair: reference, metadata line and its shares in this comparison."""
 
+    letter: str
     ref: ArticleRef
     caption: str
     shares: ShareView
@@ -505,6 +525,7 @@ class PairPage(PageBase):
 
     left: PairSide
     right: PairSide
+    sides: tuple[PairSide, ...]
     relation: str
     relation_class: str
     reason: str
@@ -587,17 +608,22 @@ class _Names:
             return _truncate(node.name, 140)
         return article_id or "(no id)"
 
+    def outlet(self, article_id: str) -> str | None:
+        """The outlet that published an article: its ``source`` field, else the DAG's guess."""
+        article = self.articles.get(article_id)
+        node = self.nodes.get(article_id)
+        return (article.source if article else None) or (node.outlet if node else None)
+
     def caption(self, article_id: str) -> str:
         article = self.articles.get(article_id)
-        parts = [
-            part for part in (article.source, article.date) if article is not None and part
-        ]
-        return " · ".join(parts) if parts else _short_id(article_id)
+        parts = [self.outlet(article_id), article.date if article else None]
+        present = [part for part in parts if part]
+        return " · ".join(present) if present else _short_id(article_id)
 
     def ref(self, article_id: str, root: str) -> ArticleRef:
         node = self.nodes.get(article_id)
         if article_id not in self.articles and node is not None and node.kind == "latent":
-            kind = _SOURCE_TYPE_TEXT[node.source_type] if node.source_type else "source"
+            kind = _type_text(node.source_type)
             return ArticleRef(article_id, node.name, f"{kind} · not in corpus", None)
         href = root + self.article_path(article_id) if article_id in self.with_page else None
         return ArticleRef(article_id, self.title(article_id), self.caption(article_id), href)
@@ -629,6 +655,8 @@ def _derived_label(edge: Edge, parent_latent: bool) -> str:
         kinds = {attribution.kind for attribution in edge.attributions}
         if "declared" in kinds:
             return "declared source"
+        if "publisher" in kinds:
+            return "original publisher"
         if "reported" in kinds or not kinds:
             return "cited"
         return "quoted"
@@ -640,26 +668,44 @@ def _derived_label(edge: Edge, parent_latent: bool) -> str:
     return " · ".join(parts) if parts else "derived"
 
 
+_KIND_TEXT: Mapping[str, str] = {
+    "declared": "declared source",
+    "publisher": "original publisher",
+    "reported": "cited",
+    "quoted": "quoted",
+}
+_KIND_RANK: Mapping[str, int] = {"declared": 0, "publisher": 1, "reported": 2, "quoted": 3}
+
+
+def _kind_text(kind: str) -> str:
+    return _KIND_TEXT.get(kind, kind)
+
+
+def _type_text(source_type: str | None) -> str:
+    if source_type is None:
+        return "source"
+    return _SOURCE_TYPE_TEXT.get(source_type, source_type)
+
+
 def _attribution_tooltip(attribution: Attribution) -> str:
-    kind = {"declared": "declared source", "reported": "cited", "quoted": "quoted"}[
-        attribution.kind
-    ]
-    return f"{attribution.source} ({_SOURCE_TYPE_TEXT[attribution.source_type]}) · {kind}"
+    return (
+        f"{attribution.source} ({_type_text(attribution.source_type)}) · "
+        f"{_kind_text(attribution.kind)}"
+    )
 
 
 def _cited(attributions: Sequence[Attribution], latent_names: set[str]) -> tuple[CitedSource, ...]:
     by_source: dict[str, list[Attribution]] = {}
     for attribution in attributions:
         by_source.setdefault(attribution.source, []).append(attribution)
-    rank = {"declared": 0, "reported": 1, "quoted": 2}
     cited = []
     for source, found in by_source.items():
-        kinds = sorted({a.kind for a in found}, key=rank.__getitem__)
+        kinds = sorted({a.kind for a in found}, key=lambda kind: (_KIND_RANK.get(kind, 9), kind))
         cues = ", ".join(f"“{_truncate(a.cue, 60)}”" for a in found[:3])
         more = f" and {len(found) - 3} more" if len(found) > 3 else ""
         tooltip = (
-            f"{source} ({_SOURCE_TYPE_TEXT[found[0].source_type]}): "
-            f"{' / '.join(kinds)}; {cues}{more}"
+            f"{source} ({_type_text(found[0].source_type)}): "
+            f"{' / '.join(_kind_text(kind) for kind in kinds)}; {cues}{more}"
         )
         cited.append(CitedSource(source, tooltip, source in latent_names))
     cited.sort(key=lambda item: (-len(by_source[item.name]), item.name))
@@ -703,13 +749,15 @@ def _runs(
     return tuple(runs)
 
 
-_TOKEN = re.compile(r"\w+(?:['’-]\w+)*|\s+|[^\w\s]")
+# Hyphenated compounds split, so "Russia-North Korea" lines up with "Russia and North Korea".
+_TOKEN = re.compile(r"\w+(?:['’]\w+)*|\s+|[^\w\s]")
 
 
 def _word_key(token: str) -> str | None:
+    """How a word compares: case, apostrophes and inflection ignored, as alignment does."""
     if not token[0].isalnum() and token[0] != "_":
         return None
-    return token.casefold().replace("’", "'")
+    return stem(token.casefold().replace("’", "'"))
 
 
 def word_diff(
@@ -717,15 +765,18 @@ def word_diff(
 ) -> tuple[tuple[tuple[tuple[int, int], ...], ...], tuple[tuple[tuple[int, int], ...], ...]]:
     """The words that differ between two groups of sentences, as character ranges per sentence.
 
-    Words are compared case-insensitively with difflib over the concatenated word tokens of each
-    side (so a passage split into two sentences on one side still lines up); punctuation and
-    spaces never count as a difference, but a space or punctuation between two changed words is
-    marked with them so the highlight reads as one phrase.
+    Words are compared by stem, ignoring case ("technologies" = "technology"), with difflib over
+    the concatenated word tokens of each side, so a passage split into two sentences on one side
+    still lines up. A word difflib leaves unmatched but that also sits unmatched on the other
+    side was *moved*, not changed ("Russia-North Korea co-operation" / "Cooperation between
+    Russia and North Korea"), and is not marked. Punctuation and spaces never count as a
+    difference, but one between two changed words is marked with them so the highlight reads as
+    one phrase.
 
     Example:
         >>> left, right = word_diff(["Pyongyang can offer ammunition."],
         ...                         ["Pyongyang could offer ammunition."])
-        >>> left, right
+        >>> left[0], right[0]
         (((10, 13),), ((10, 15),))
     """
     left_tokens = [_tokens(text) for text in left]
@@ -740,10 +791,30 @@ def word_diff(
     for block in matcher.get_matching_blocks():
         left_same.update(left_words[block.a : block.a + block.size])
         right_same.update(right_words[block.b : block.b + block.size])
+    _pair_moved_words(left_words, left_keys, left_same, right_words, right_keys, right_same)
     return (
         tuple(_changed_ranges(tokens, s, left_same) for s, tokens in enumerate(left_tokens)),
         tuple(_changed_ranges(tokens, s, right_same) for s, tokens in enumerate(right_tokens)),
     )
+
+
+def _pair_moved_words(
+    left_words: Sequence[tuple[int, int]],
+    left_keys: Sequence[str],
+    left_same: set[tuple[int, int]],
+    right_words: Sequence[tuple[int, int]],
+    right_keys: Sequence[str],
+    right_same: set[tuple[int, int]],
+) -> None:
+    """Count unmatched words that occur unmatched on both sides as the same (moved), in order."""
+    waiting: dict[str, list[tuple[int, int]]] = {}
+    for word, key in zip(right_words, right_keys, strict=True):
+        if word not in right_same:
+            waiting.setdefault(key, []).append(word)
+    for word, key in zip(left_words, left_keys, strict=True):
+        if word not in left_same and waiting.get(key):
+            left_same.add(word)
+            right_same.add(waiting[key].pop(0))
 
 
 def _tokens(text: str) -> list[tuple[int, int, str]]:
@@ -889,9 +960,7 @@ def build_site(result: TraceResult, generated_at: str | None = None) -> Site:
     names = _Names(result)
     the_legend = legend()
     traces = sorted(result.articles, key=lambda t: t.doc.article.id)
-    comparisons = sorted(
-        result.comparisons, key=lambda c: (c.a.article.id, c.b.article.id)
-    )
+    comparisons = sorted(result.comparisons, key=lambda c: (c.a.article.id, c.b.article.id))
     pair_lookup: dict[tuple[str, str], Comparison] = {}
     for comparison in comparisons:
         key = (comparison.a.article.id, comparison.b.article.id)
@@ -924,6 +993,10 @@ class _Context:
         return {n.name for n in self.result.nodes if n.kind == "latent"}
 
 
+def _phrase(number: int, noun: str, what: str) -> str:
+    return f"{number} {noun if number == 1 else noun + 's'} {what}"
+
+
 def _count(number: int, noun: str, plural: str | None = None) -> SummaryItem:
     return SummaryItem(str(number), noun if number == 1 else (plural or noun + "s"))
 
@@ -950,7 +1023,7 @@ def _index_page(
         (n for n in result.nodes if n.id in latent), key=lambda n: (n.name.casefold(), n.id)
     ):
         children = sorted({e.child for e in derived if e.parent == node.id})
-        kind = _SOURCE_TYPE_TEXT[node.source_type] if node.source_type else "source"
+        kind = _type_text(node.source_type)
         latent_rows.append(
             LatentRow(node.name, kind, tuple(names.ref(child, "") for child in children))
         )
@@ -966,7 +1039,9 @@ def _index_page(
         pairs=tuple(_pair_summary(context, comparison) for comparison in comparisons),
         latent=tuple(latent_rows),
         problems=tuple(str(problem) for problem in result.problems),
+        problems_summary=_phrase(len(result.problems), "input", "skipped"),
         warnings=tuple(str(warning) for warning in result.warnings),
+        warnings_summary=_phrase(len(result.warnings), "input", "kept but altered"),
     )
 
 
@@ -984,15 +1059,17 @@ def _article_row(context: _Context, trace: ArticleTrace) -> ArticleRow:
         key=lambda node_id: (node_id not in names.articles, node_id),
     )
     cited = _cited(trace.attributions, context.latent_names())
+    derived_from = tuple(names.ref(parent, "") for parent in parents)
     return ArticleRow(
         ref=names.ref(article.id, ""),
-        source=article.source or "",
+        source=names.outlet(article.id) or "",
         date=article.date or "",
         shares=_shares_view(trace.shares),
         cited=cited,
         cited_sort=", ".join(item.name for item in cited),
         related=len(related),
-        derived_from=tuple(names.ref(parent, "") for parent in parents),
+        derived_from=derived_from,
+        derived_sort=", ".join(ref.name for ref in derived_from),
     )
 
 
@@ -1033,7 +1110,7 @@ def _relation(context: _Context, a_id: str, b_id: str) -> tuple[str, str, str]:
 
 # --- the graph -----------------------------------------------------------------------------------
 
-_NODE_LINE = 27
+_NODE_LINE = 26
 
 
 def _graph(context: _Context, traces: Sequence[ArticleTrace]) -> GraphView:
@@ -1066,13 +1143,16 @@ def _graph(context: _Context, traces: Sequence[ArticleTrace]) -> GraphView:
     for route in layout.routes:
         edge = edge_by_ends[(route.source, route.target, route.directed)]
         if route.directed:
-            parent_latent = nodes[edge.parent].kind == "latent" and edge.parent not in names.with_page
+            parent_latent = (
+                nodes[edge.parent].kind == "latent" and edge.parent not in names.with_page
+            )
             label = _derived_label(edge, parent_latent)
             tooltip = (
                 f"{_node_name(names, nodes[edge.parent])} → {_node_name(names, nodes[edge.child])}"
                 f": {label}. {edge.reason}".strip()
             )
             css = "edge derived latent-parent" if parent_latent else "edge derived"
+            marker = "arrow-latent" if parent_latent else "arrow"
         else:
             label = ""
             common = f"common source: {edge.common_source}. " if edge.common_source else ""
@@ -1081,16 +1161,15 @@ def _graph(context: _Context, traces: Sequence[ArticleTrace]) -> GraphView:
                 f" related. {common}{edge.reason}".strip()
             )
             css = "edge related"
+            marker = ""
         graph_edges.append(
-            GraphEdge(route.path, css, route.directed, label, route.label_x, route.label_y, tooltip)
+            GraphEdge(route.path, css, marker, label, route.label_x, route.label_y, tooltip)
         )
     described = (
         f"Derivation graph of {len(traces)} articles and "
         f"{sum(1 for n in nodes.values() if n.kind == 'latent')} cited sources not in the corpus."
     )
-    return GraphView(
-        layout.width, layout.height, graph_nodes, tuple(graph_edges), described
-    )
+    return GraphView(layout.width, layout.height, graph_nodes, tuple(graph_edges), described)
 
 
 def _node_name(names: _Names, node: Node) -> str:
@@ -1110,14 +1189,18 @@ def _graph_node(context: _Context, node: Node, layout: Layout, node_id: str) -> 
         tooltip = f"{title} ({node.id})"
     else:
         lines = _wrap(node.name, _NODE_LINE - 2, 2)
-        kind = _SOURCE_TYPE_TEXT[node.source_type] if node.source_type else "source"
+        kind = _type_text(node.source_type)
         caption = f"{kind} · not in corpus"
         href = None
         css = "node latent"
         tooltip = f"{node.name}: {kind} cited by articles, not in the corpus"
-    line_height = 15.0
-    block = line_height * (len(lines) - 1) + 14.0
-    first = box.y + (box.height - block) / 2 + 10.0
+    # Baselines: the title lines then the caption, the block centred vertically in the box.
+    line_height, caption_gap = 15.0, 15.0
+    block = line_height * (len(lines) - 1) + caption_gap
+    first = box.y + (box.height - block) / 2 + 4.0
+    placed = tuple(
+        TextLine(line, round(first + line_height * number, 1)) for number, line in enumerate(lines)
+    )
     return GraphNode(
         id=node.id,
         x=box.x,
@@ -1125,13 +1208,11 @@ def _graph_node(context: _Context, node: Node, layout: Layout, node_id: str) -> 
         width=box.width,
         height=box.height,
         css_class=css,
-        lines=lines,
-        caption=caption,
+        lines=placed,
+        caption=TextLine(caption, round(first + block, 1)),
         tooltip=tooltip,
         href=href,
         text_x=box.center_x,
-        first_line_y=round(first, 1),
-        caption_y=round(first + line_height * (len(lines) - 1) + 14.0, 1),
     )
 
 
@@ -1143,7 +1224,6 @@ def _article_page(context: _Context, trace: ArticleTrace) -> ArticlePage:
     doc = trace.doc
     article = doc.article
     root = "../"
-    raw = article.text
     links = {link.index: link for link in trace.links}
     sentences = []
     for sentence in doc.sentences:
@@ -1162,7 +1242,7 @@ def _article_page(context: _Context, trace: ArticleTrace) -> ArticlePage:
         sentences.append(
             SentenceView(
                 anchor=f"s-{sentence.index}",
-                index=sentence.index,
+                number=str(sentence.index + 1),
                 css_class=label_class(label),
                 label=_LABEL_TEXT[label],
                 tooltip=tooltip,
@@ -1193,12 +1273,15 @@ def _article_page(context: _Context, trace: ArticleTrace) -> ArticlePage:
         if a_id != article.id:
             continue
         other = b_id
-        shares = comparison.shares_a if comparison.a.article.id == article.id else comparison.shares_b
+        shares = (
+            comparison.shares_a if comparison.a.article.id == article.id else comparison.shares_b
+        )
         relation, _, reason = _relation(context, comparison.a.article.id, comparison.b.article.id)
         compared.append(
             Relation(
                 node=names.ref(other, root),
                 kind="compared",
+                css_class="rel rel-none",
                 label=f"{format_percent(shares.reused)} of this article shared · {relation}",
                 reason=reason,
                 pair_href=root + names.pair_path(comparison),
@@ -1211,7 +1294,7 @@ def _article_page(context: _Context, trace: ArticleTrace) -> ArticlePage:
         generated_at=context.generated_at,
         legend=context.legend,
         article=names.ref(article.id, root),
-        meta=_meta(article),
+        meta=_meta(article, names.outlet(article.id)),
         shares=_shares_view(trace.shares),
         parents=parents,
         children=children,
@@ -1222,9 +1305,7 @@ def _article_page(context: _Context, trace: ArticleTrace) -> ArticlePage:
     )
 
 
-def _paragraphs(
-    doc: Segmented, sentences: Sequence[SentenceView]
-) -> tuple[tuple[SentenceView, ...], ...]:
+def _paragraphs(doc: Segmented, sentences: Sequence[SentenceView]) -> tuple[Paragraph, ...]:
     """Group sentences into the paragraphs of the raw text (a line break starts a new one)."""
     raw = doc.article.text
     paragraphs: list[list[SentenceView]] = []
@@ -1235,7 +1316,10 @@ def _paragraphs(
             paragraphs.append([])
         paragraphs[-1].append(view)
         previous_end = sentence.span.end
-    return tuple(tuple(paragraph) for paragraph in paragraphs)
+    return tuple(
+        Paragraph("para heading" if paragraph[0].heading else "para", tuple(paragraph))
+        for paragraph in paragraphs
+    )
 
 
 def _source_link(context: _Context, article_id: str, link: SentenceLink) -> SourceLink | None:
@@ -1266,8 +1350,8 @@ def _source_link(context: _Context, article_id: str, link: SentenceLink) -> Sour
         else ""
     )
     tooltip = f"{link.label} from {names.title(partner)}, {where}{others}"
-    text = names.articles[partner].source if partner in names.articles else None
-    text = _truncate(text or _short_id(partner), 24)
+    outlet = names.outlet(partner)
+    text = _truncate(outlet, 24) if outlet else _truncate(partner, 12)
     if comparison is not None:
         side = "a" if comparison.a.article.id == partner else "b"
         href = f"../{names.pair_path(comparison)}#{side}-{counterpart}"
@@ -1288,14 +1372,15 @@ def _relation_view(context: _Context, edge: Edge, other: str, root: str) -> Rela
         label = f"common source: {edge.common_source}" if edge.common_source else "related"
     comparison = context.pairs.get((edge.parent, edge.child))
     pair_href = root + names.pair_path(comparison) if comparison is not None else None
-    return Relation(ref, edge.kind, label, edge.reason, pair_href)
+    return Relation(ref, edge.kind, f"rel rel-{edge.kind}", label, edge.reason, pair_href)
 
 
-def _meta(article: Article) -> tuple[MetaItem, ...]:
+def _meta(article: Article, outlet: str | None) -> tuple[MetaItem, ...]:
     items = [MetaItem("id", article.id)]
     for name, value in (
         ("title", article.title),
         ("source", article.source),
+        ("outlet", outlet if not article.source else None),
         ("date", article.date),
         ("read from", article.origin),
     ):
@@ -1336,7 +1421,9 @@ def _pair_page(context: _Context, comparison: Comparison) -> PairPage:
         else:
             left_changes = tuple(() for _ in left_texts)
             right_changes = tuple(() for _ in right_texts)
-            side = [a.sentences[i] for i in plan.a_indices] + [b.sentences[j] for j in plan.b_indices]
+            side = [a.sentences[i] for i in plan.a_indices] + [
+                b.sentences[j] for j in plan.b_indices
+            ]
             label = "boilerplate" if all(s.boilerplate for s in side) else "original"
             scores = ""
         left = tuple(
@@ -1351,13 +1438,16 @@ def _pair_page(context: _Context, comparison: Comparison) -> PairPage:
             AlignedRow(
                 id=f"r{number}",
                 matched=plan.pair is not None,
-                css_class=label_class(label),
+                css_class=f"row {label_class(label)} {'matched' if plan.pair else 'unmatched'}",
+                badge_class=f"badge {label_class(label)}",
                 label=_LABEL_TEXT[label] if plan.pair is not None else "",
                 scores=scores,
                 left=left,
                 right=right,
             )
         )
+    side_a = _pair_side(names, "A", a, comparison.shares_a, root)
+    side_b = _pair_side(names, "B", b, comparison.shares_b, root)
     document = comparison.document
     figures = (
         SummaryItem(str(sum(1 for row in rows if row.matched)), "aligned passages"),
@@ -1371,8 +1461,9 @@ def _pair_page(context: _Context, comparison: Comparison) -> PairPage:
         root=root,
         generated_at=context.generated_at,
         legend=context.legend,
-        left=_pair_side(names, a, comparison.shares_a, root),
-        right=_pair_side(names, b, comparison.shares_b, root),
+        left=side_a,
+        right=side_b,
+        sides=(side_a, side_b),
         relation=relation,
         relation_class=relation_class,
         reason=reason,
@@ -1382,9 +1473,10 @@ def _pair_page(context: _Context, comparison: Comparison) -> PairPage:
     )
 
 
-def _pair_side(names: _Names, doc: Segmented, shares: Shares, root: str) -> PairSide:
+def _pair_side(names: _Names, letter: str, doc: Segmented, shares: Shares, root: str) -> PairSide:
     ref = names.ref(doc.article.id, root)
-    return PairSide(ref, names.caption(doc.article.id), _shares_view(shares))
+    caption = doc.article.origin or names.caption(doc.article.id)
+    return PairSide(letter, ref, caption, _shares_view(shares))
 
 
 def _cell(
@@ -1403,7 +1495,7 @@ def _cell(
         tooltip = f"{side.upper()} sentence {sentence.index + 1}: {_LABEL_TEXT[label]}"
     return CellSentence(
         anchor=f"{side}-{sentence.index}",
-        index=sentence.index,
+        number=str(sentence.index + 1),
         runs=_runs(sentence, covering, changes),
         css_class=label_class(label),
         tooltip=tooltip,
