@@ -45,11 +45,8 @@ def _pairs_table(result: Comparison, width: int) -> list[str]:
     if not result.pairs:
         return ["no shared passages"]
     text_width = max(20, (width - _LABEL_WIDTH - _SCORE_WIDTH - 8) // 2)
-    header = (
-        f"{'label':<{_LABEL_WIDTH}}  {'score':>{_SCORE_WIDTH}}  "
-        f"{'A':<{text_width}}  {'B':<{text_width}}"
-    )
-    lines = [header, "-" * len(header)]
+    header = f"{'label':<{_LABEL_WIDTH}}  {'score':>{_SCORE_WIDTH}}  {'A':<{text_width}}  B"
+    lines = [header, "-" * (len(header) + text_width - 1)]
     for pair in result.pairs:
         left = _wrap([f"[{i}] {result.a.sentences[i].text}" for i in pair.a_indices], text_width)
         right = _wrap([f"[{i}] {result.b.sentences[i].text}" for i in pair.b_indices], text_width)
