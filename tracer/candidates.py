@@ -6,6 +6,7 @@ signatures feed locality-sensitive hashing, so only pairs worth aligning are ali
 
 from __future__ import annotations
 
+from collections import Counter
 from collections.abc import Iterable, Iterator, Sequence
 from dataclasses import dataclass
 
@@ -95,6 +96,10 @@ def _tfidf_cosines(a: Segmented, b: Segmented) -> tuple[float, float]:
 
 # --- corpus scale --------------------------------------------------------------------------------
 
+# Exact checks accept a little less than the LSH threshold: LSH is tuned to return pairs *around*
+# its threshold, and a pair just under it is still worth aligning.
+_EXACT_CHECK_SLACK = 0.8
+
 
 @dataclass(frozen=True, slots=True)
 class CandidatePair:
@@ -176,35 +181,76 @@ def _document_votes(
         (key, signature, len(shingle_sets[key]))
         for key, signature in zip(present, signatures, strict=True)
     )
+    # LSH answers are probabilistic both ways; each hit is checked on the exact sets, so a pair
+    # is aligned only when it really shares enough shingles.
     for key, signature in zip(present, signatures, strict=True):
-        for other in jaccard_index.query(signature):
-            yield key, int(other), "jaccard"
-        for other in containment_index.query(signature, len(shingle_sets[key])):
-            yield key, int(other), "containment"
+        own = shingle_sets[key]
+        for found in jaccard_index.query(signature):
+            other = shingle_sets[int(found)]
+            shared = len(own & other)
+            if shared >= config.min_shared_shingles and shared / len(own | other) >= (
+                config.lsh_threshold * _EXACT_CHECK_SLACK
+            ):
+                yield key, int(found), "jaccard"
+        for found in containment_index.query(signature, len(own)):
+            shared = len(own & shingle_sets[int(found)])
+            if shared >= config.min_shared_shingles and shared / len(own) >= (
+                config.containment_threshold * _EXACT_CHECK_SLACK
+            ):
+                yield key, int(found), "containment"
 
 
 def _sentence_votes(
     docs: Sequence[Segmented], config: CandidateConfig
 ) -> Iterator[tuple[int, int]]:
+    """Article pairs with a pair of sentences sharing distinctive content words.
+
+    Stems found in more than ``max_stem_doc_share`` of the articles (and in more than
+    ``min_common_stem_docs`` of them) say nothing about a shared passage ("mln", "said", "year")
+    and are left out; every LSH hit is then checked on the exact stem sets.
+    """
     from datasketch import MinHash, MinHashLSH
 
+    no_names: frozenset[str] = frozenset()
+    per_doc = [
+        [content_stems(words(sentence.norm), no_names) for sentence in doc.content] for doc in docs
+    ]
+    document_frequency: Counter[str] = Counter()
+    for sentences in per_doc:
+        document_frequency.update(set().union(*sentences) if sentences else set())
+    limit = max(config.min_common_stem_docs, config.max_stem_doc_share * len(docs))
+    common = {stem for stem, count in document_frequency.items() if count > limit}
+
     owners: list[int] = []
-    stem_sets: list[list[bytes]] = []
-    for position, doc in enumerate(docs):
-        names: frozenset[str] = frozenset()
-        for sentence in doc.content:
-            stems = content_stems(words(sentence.norm), names)
-            if len(stems) >= config.min_sentence_stems:
+    stem_sets: list[frozenset[str]] = []
+    for position, sentences in enumerate(per_doc):
+        for stems in sentences:
+            distinctive = frozenset(stems - common)
+            if len(distinctive) >= config.min_sentence_stems:
                 owners.append(position)
-                stem_sets.append([s.encode("utf-8") for s in sorted(stems)])
+                stem_sets.append(distinctive)
     if len(set(owners)) < 2:
         return
-    signatures = MinHash.bulk(stem_sets, num_perm=config.sentence_num_perm, seed=config.seed)
+    signatures = MinHash.bulk(
+        [[s.encode("utf-8") for s in sorted(stems)] for stems in stem_sets],
+        num_perm=config.sentence_num_perm,
+        seed=config.seed,
+    )
     index = MinHashLSH(threshold=config.sentence_lsh_threshold, num_perm=config.sentence_num_perm)
     with index.insertion_session() as session:
         for key, signature in enumerate(signatures):
             session.insert(key, signature, check_duplication=False)
+    voted: set[tuple[int, int]] = set()
     for key, signature in enumerate(signatures):
-        for other in index.query(signature):
-            if owners[int(other)] != owners[key]:
-                yield owners[key], owners[int(other)]
+        for found in index.query(signature):
+            other = int(found)
+            pair = (owners[key], owners[other])
+            if other <= key or pair[0] == pair[1] or pair in voted:
+                continue
+            shared = len(stem_sets[key] & stem_sets[other])
+            union = len(stem_sets[key] | stem_sets[other])
+            if shared >= config.min_sentence_stems and shared / union >= (
+                config.sentence_lsh_threshold * _EXACT_CHECK_SLACK
+            ):
+                voted.add(pair)
+                yield pair

@@ -53,7 +53,13 @@ class CandidateConfig:
             sentence LSH returns their articles: this is what finds paraphrases, which share
             words but few word sequences.
         sentence_num_perm: permutations for the (many, short) sentence signatures.
-        min_sentence_stems: sentences with fewer content stems are too short to index.
+        min_sentence_stems: sentences with fewer distinctive content stems are too short to
+            index, and a sentence pair must share this many to make its articles candidates.
+        max_stem_doc_share: stems in more than this share of the articles are too common to
+            signal a shared passage ("mln", "year") and are left out of sentence signatures...
+        min_common_stem_docs: ...unless they occur in this few articles or fewer, so that small
+            corpora keep every word.
+        min_shared_shingles: a pair picked by shingle LSH must share this many shingles.
         all_pairs_below: corpora with at most this many articles skip LSH and align every pair;
             exact and cheap at that size. Set to 0 to always use LSH.
     """
@@ -66,6 +72,9 @@ class CandidateConfig:
     sentence_lsh_threshold: float = 0.2
     sentence_num_perm: int = 64
     min_sentence_stems: int = 3
+    max_stem_doc_share: float = 0.02
+    min_common_stem_docs: int = 20
+    min_shared_shingles: int = 3
     all_pairs_below: int = 0
 
 
