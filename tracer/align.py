@@ -35,7 +35,7 @@ from tracer.model import (
     Shares,
     Span,
 )
-from tracer.similarity import SentenceSimilarity
+from tracer.similarity import FeatureSpace, SentenceSimilarity
 from tracer.tokens import content_stems, lower_words, name_vocabulary, words
 
 if TYPE_CHECKING:
@@ -58,7 +58,13 @@ class Alignment:
     pairs: tuple[AlignedPair, ...]
 
 
-def align(a: Segmented, b: Segmented, config: AlignConfig | None = None) -> Alignment:
+def align(
+    a: Segmented,
+    b: Segmented,
+    config: AlignConfig | None = None,
+    *,
+    space: FeatureSpace | None = None,
+) -> Alignment:
     """Match the sentences of ``a`` and ``b`` that share a passage, and label every sentence.
 
     Example:
@@ -68,15 +74,22 @@ def align(a: Segmented, b: Segmented, config: AlignConfig | None = None) -> Alig
         >>> b = segment(Article("b", "Pyongyang could offer ammunition and rocket launchers."))
         >>> [link.label for link in align(a, b).links_b]
         ['paraphrased']
+
+    ``space`` holds sentence vectors fitted on a corpus; without one, IDF weights are fitted on
+    the sentences of the two articles.
     """
     config = config or AlignConfig()
     a_content = [s for s in a.sentences if not s.boilerplate]
     b_content = [s for s in b.sentences if not s.boilerplate]
     edges: dict[tuple[int, int], float] = {}
     if a_content and b_content:
-        similarity = sentence_similarity_matrix(
-            [s.norm for s in a_content], [s.norm for s in b_content], config
-        )
+        a_texts, b_texts = [s.norm for s in a_content], [s.norm for s in b_content]
+        if space is None:
+            combined = SentenceSimilarity(config.word_weight).fit([*a_texts, *b_texts])
+            raw = combined.matrix(a_texts, b_texts)
+        else:
+            raw = space.model_.matrix(space.sentences(a), space.sentences(b))
+        similarity = eligible_similarity(raw, a_texts, b_texts, config)
         edges = _select_edges(a_content, b_content, similarity, config)
     a_tokens = {s.index: lower_words(s.norm) for s in a_content}
     b_tokens = {s.index: lower_words(s.norm) for s in b_content}
@@ -91,16 +104,25 @@ def sentence_similarity_matrix(
 ) -> FloatMatrix:
     """Combined TF-IDF similarity of every sentence of ``a_texts`` with every one of ``b_texts``.
 
-    Pairs that share fewer than ``config.min_shared_content_words`` content words score 0.
-    IDF weights are fitted on the sentences of both sides together.
+    IDF weights are fitted on the sentences of both sides together; ineligible pairs score 0
+    (see :func:`eligible_similarity`).
+    """
+    config = config or AlignConfig()
+    model = SentenceSimilarity(config.word_weight).fit([*a_texts, *b_texts])
+    return eligible_similarity(model.matrix(a_texts, b_texts), a_texts, b_texts, config)
+
+
+def eligible_similarity(
+    combined: FloatMatrix, a_texts: Sequence[str], b_texts: Sequence[str], config: AlignConfig
+) -> FloatMatrix:
+    """Zero the pairs that share fewer than ``min_shared_content_words`` content words.
+
+    Names do not count (a name is capitalised mid-sentence and never lower-case in these
+    texts), unless the two sentences are nearly the same words.
     """
     import numpy as np
 
-    config = config or AlignConfig()
-    texts = [*a_texts, *b_texts]
-    model = SentenceSimilarity(config.word_weight).fit(texts)
-    combined = model.matrix(a_texts, b_texts)
-    names = model.names_
+    names = name_vocabulary([*a_texts, *b_texts])
     a_content = [content_stems(words(t), names) for t in a_texts]
     b_content = [content_stems(words(t), names) for t in b_texts]
     floor = min(config.min_similarity, config.secondary_similarity)

@@ -11,6 +11,7 @@ from tracer.config import TracerConfig
 from tracer.ingest import read_article
 from tracer.model import Article, Comparison, Segmented
 from tracer.segment import segment
+from tracer.similarity import FeatureSpace
 
 ArticleLike = Article | Segmented | str | os.PathLike[str]
 
@@ -26,13 +27,20 @@ def as_segmented(item: ArticleLike, default_id: str) -> Segmented:
     return segment(read_article(Path(item)))
 
 
-def compare(a: ArticleLike, b: ArticleLike, config: TracerConfig | None = None) -> Comparison:
+def compare(
+    a: ArticleLike,
+    b: ArticleLike,
+    config: TracerConfig | None = None,
+    *,
+    space: FeatureSpace | None = None,
+) -> Comparison:
     """Compare two articles sentence by sentence: what B shares with A, and how.
 
     ``a`` and ``b`` may be ``Article`` values, raw text, or paths to text files. Every sentence of
     both comes back labelled copied / paraphrased / original / boilerplate, with its best
     counterpart and scores; aligned pairs, merged passages, document-level figures and the share
-    of each article by label come with it.
+    of each article by label come with it. ``space`` holds vectors fitted on a corpus (as
+    :func:`tracer.pipeline.trace` passes); without one, they are fitted on the two articles.
 
     Example:
         >>> result = compare("Moscow could pay with grain, oil and military technology.",
@@ -43,7 +51,9 @@ def compare(a: ArticleLike, b: ArticleLike, config: TracerConfig | None = None) 
     config = config or TracerConfig()
     a_doc = as_segmented(a, "A")
     b_doc = as_segmented(b, "B")
-    alignment = align(a_doc, b_doc, config.align)
+    if space is None:
+        space = FeatureSpace(config).fit([a_doc, b_doc])
+    alignment = align(a_doc, b_doc, config.align, space=space)
     return Comparison(
         a=a_doc,
         b=b_doc,
@@ -51,7 +61,7 @@ def compare(a: ArticleLike, b: ArticleLike, config: TracerConfig | None = None) 
         links_b=alignment.links_b,
         pairs=alignment.pairs,
         passages=passages(a_doc, b_doc, alignment.pairs),
-        document=document_similarity(a_doc, b_doc, config.candidates),
+        document=document_similarity(a_doc, b_doc, config.candidates, space=space),
         shares_a=shares(a_doc, alignment.links_a),
         shares_b=shares(b_doc, alignment.links_b),
     )

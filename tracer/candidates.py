@@ -7,31 +7,18 @@ signatures feed locality-sensitive hashing, so only pairs worth aligning are ali
 from __future__ import annotations
 
 from collections import Counter
-from collections.abc import Iterable, Iterator, Sequence
+from collections.abc import Iterator, Sequence
+from collections.abc import Set as AbstractSet
 from dataclasses import dataclass
+from typing import Any
 
-from tracer.config import CandidateConfig
+from tracer.config import CandidateConfig, TracerConfig
 from tracer.model import DocumentSimilarity, Segmented
-from tracer.tokens import content_stems, lower_words, shingles, words
+from tracer.similarity import FeatureSpace, article_shingles
+from tracer.tokens import content_stems, words
 
 
-def article_shingles(doc: Segmented, size: int = 3) -> set[str]:
-    """Word shingles of ``doc``'s content (boilerplate left out), lower-cased."""
-    tokens = [t for s in doc.content for t in lower_words(s.norm)]
-    return shingles(tokens, size)
-
-
-def minhash(items: Iterable[str], config: CandidateConfig | None = None) -> object:
-    """A datasketch ``MinHash`` of ``items`` with the configured permutations and seed."""
-    from datasketch import MinHash
-
-    config = config or CandidateConfig()
-    signature = MinHash(num_perm=config.num_perm, seed=config.seed)
-    signature.update_batch([item.encode("utf-8") for item in sorted(items)])
-    return signature
-
-
-def containment(part: set[str], whole: set[str]) -> float:
+def containment(part: AbstractSet[str], whole: AbstractSet[str]) -> float:
     """Share of ``part`` found in ``whole``: 1.0 when every shingle of ``part`` occurs there.
 
     Example:
@@ -44,9 +31,16 @@ def containment(part: set[str], whole: set[str]) -> float:
 
 
 def document_similarity(
-    a: Segmented, b: Segmented, config: CandidateConfig | None = None
+    a: Segmented,
+    b: Segmented,
+    config: CandidateConfig | None = None,
+    *,
+    space: FeatureSpace | None = None,
 ) -> DocumentSimilarity:
     """Whole-article figures for a pair: Jaccard (MinHash estimate), containments, cosines.
+
+    ``space`` holds the fitted vectors (a corpus trace passes its own); without one, IDF is
+    fitted on the sentences of the two articles.
 
     Example:
         >>> from tracer.model import Article
@@ -55,43 +49,23 @@ def document_similarity(
         >>> document_similarity(doc, doc).jaccard
         1.0
     """
-    config = config or CandidateConfig()
-    a_shingles = article_shingles(a, config.shingle_size)
-    b_shingles = article_shingles(b, config.shingle_size)
+    if space is None:
+        space = FeatureSpace(TracerConfig(candidates=config or CandidateConfig())).fit([a, b])
+    a_features, b_features = space.document(a), space.document(b)
     jaccard = 0.0
-    if a_shingles and b_shingles:
-        jaccard = float(minhash(a_shingles, config).jaccard(minhash(b_shingles, config)))  # type: ignore[attr-defined]
-    word_cosine, char_cosine = _tfidf_cosines(a, b)
+    if a_features.signature is not None and b_features.signature is not None:
+        jaccard = float(a_features.signature.jaccard(b_features.signature))
     return DocumentSimilarity(
         jaccard=round(jaccard, 4),
-        containment_a_in_b=round(containment(a_shingles, b_shingles), 4),
-        containment_b_in_a=round(containment(b_shingles, a_shingles), 4),
-        tfidf_word_cosine=round(word_cosine, 4),
-        tfidf_char_cosine=round(char_cosine, 4),
+        containment_a_in_b=round(containment(a_features.shingles, b_features.shingles), 4),
+        containment_b_in_a=round(containment(b_features.shingles, a_features.shingles), 4),
+        tfidf_word_cosine=round(_cosine(a_features.word, b_features.word), 4),
+        tfidf_char_cosine=round(_cosine(a_features.char, b_features.char), 4),
     )
 
 
-def _tfidf_cosines(a: Segmented, b: Segmented) -> tuple[float, float]:
-    """Cosine of the two articles' TF-IDF vectors, IDF fitted on their sentences."""
-    from sklearn.feature_extraction.text import TfidfVectorizer
-
-    sentences = [s.norm for s in (*a.content, *b.content)]
-    documents = [" ".join(s.norm for s in a.content), " ".join(s.norm for s in b.content)]
-    if not any(d.strip() for d in documents):
-        return 0.0, 0.0
-    cosines = []
-    for vectorizer in (
-        TfidfVectorizer(analyzer="word", sublinear_tf=True),
-        TfidfVectorizer(analyzer="char_wb", ngram_range=(3, 5), sublinear_tf=True),
-    ):
-        try:
-            vectorizer.fit(sentences)
-        except ValueError:  # only stop words or punctuation: nothing to compare
-            cosines.append(0.0)
-            continue
-        matrix = vectorizer.transform(documents)
-        cosines.append(float((matrix[0] @ matrix[1].T).toarray()[0, 0]))
-    return cosines[0], cosines[1]
+def _cosine(a_vector: Any, b_vector: Any) -> float:
+    return float((a_vector @ b_vector.T).toarray()[0, 0])
 
 
 # --- corpus scale --------------------------------------------------------------------------------

@@ -25,6 +25,7 @@ from tracer.model import (
     TraceResult,
 )
 from tracer.segment import segment
+from tracer.similarity import FeatureSpace
 
 ProgressCallback = Callable[[str, int, int], None]
 """Called as ``on_progress(stage, done, total)`` while the pipeline runs."""
@@ -68,9 +69,12 @@ def trace(
     candidates = find_candidates(docs, config.candidates)
     report("candidates", 1, 1)
 
+    # One feature space for the corpus: IDF from all articles, vectors computed once per
+    # article rather than once per pair.
+    space = FeatureSpace(config).fit(docs)
     comparisons: list[Comparison] = []
     for position, candidate in enumerate(candidates, start=1):
-        comparison = compare(docs[candidate.a], docs[candidate.b], config)
+        comparison = compare(docs[candidate.a], docs[candidate.b], config, space=space)
         if comparison.pairs:
             comparisons.append(comparison)
         report("align", position, len(candidates))
