@@ -60,9 +60,9 @@ def test_headline_short_lines_and_paragraphs_are_each_their_own_segments() -> No
         "Kim Jong Un is ready to conclude a deal.",
         "He will travel by train.",
         "What we know",
-        # Lines are never merged, even when a sentence runs over a line break.
-        "A line cut off by a scraper without",
-        "its ending reappears here.",
+        # A sentence hard-wrapped over a line break is joined back; a new line starting a new
+        # sentence (upper case, or after final punctuation) is not.
+        "A line cut off by a scraper without\nits ending reappears here.",
     ]
     assert [s.heading for s in doc.sentences[:4]] == [True, False, False, True]
 

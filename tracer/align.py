@@ -21,7 +21,6 @@ from __future__ import annotations
 import difflib
 from collections.abc import Sequence
 from dataclasses import dataclass
-from itertools import pairwise
 from typing import TYPE_CHECKING
 
 from tracer.config import AlignConfig
@@ -304,25 +303,38 @@ def shares(doc: Segmented, links: Sequence[SentenceLink]) -> Shares:
     )
 
 
-def passages(a: Segmented, b: Segmented, pairs: Sequence[AlignedPair]) -> tuple[Passage, ...]:
+def passages(
+    a: Segmented, b: Segmented, pairs: Sequence[AlignedPair], config: AlignConfig | None = None
+) -> tuple[Passage, ...]:
     """Merge aligned pairs that run on in both articles into passages with character spans.
 
-    Two pairs run on when the next one starts at the content sentence right after the previous
-    one ends, in A and in B alike (boilerplate in between is skipped over).
+    Two pairs run on when the next one follows the previous one in A and in B alike, with at
+    most ``config.passage_gap`` unmatched content sentences between them on either side
+    (boilerplate is skipped over): an obfuscated or lightly edited passage is one passage, not
+    a row of fragments.
     """
-    a_next = _next_content(a)
-    b_next = _next_content(b)
+    config = config or AlignConfig()
+    a_ordinal = _content_ordinals(a)
+    b_ordinal = _content_ordinals(b)
     merged: list[list[AlignedPair]] = []
+    ends: list[tuple[int, int]] = []  # last content ordinal of each group in A and in B
     for pair in sorted(pairs, key=lambda p: (p.a_indices[0], p.b_indices[0])):
-        if merged:
-            last = merged[-1][-1]
-            if (
-                a_next.get(last.a_indices[-1]) == pair.a_indices[0]
-                and b_next.get(last.b_indices[-1]) == pair.b_indices[0]
-            ):
-                merged[-1].append(pair)
-                continue
-        merged.append([pair])
+        a_start = a_ordinal[pair.a_indices[0]]
+        b_start = b_ordinal[pair.b_indices[0]]
+        a_end = max(a_ordinal[i] for i in pair.a_indices)
+        b_end = max(b_ordinal[i] for i in pair.b_indices)
+        # Any open passage may take the pair, most recent first: a stray match elsewhere in B
+        # must not cut a passage in two.
+        for position in range(len(merged) - 1, -1, -1):
+            a_gap = a_start - ends[position][0]
+            b_gap = b_start - ends[position][1]
+            if 1 <= a_gap <= config.passage_gap + 1 and 1 <= b_gap <= config.passage_gap + 1:
+                merged[position].append(pair)
+                ends[position] = (max(a_end, ends[position][0]), max(b_end, ends[position][1]))
+                break
+        else:
+            merged.append([pair])
+            ends.append((a_end, b_end))
     result = []
     for group in merged:
         a_indices = tuple(i for p in group for i in p.a_indices)
@@ -354,9 +366,8 @@ def passages(a: Segmented, b: Segmented, pairs: Sequence[AlignedPair]) -> tuple[
     return tuple(result)
 
 
-def _next_content(doc: Segmented) -> dict[int, int]:
-    content = [s.index for s in doc.sentences if not s.boilerplate]
-    return dict(pairwise(content))
+def _content_ordinals(doc: Segmented) -> dict[int, int]:
+    return {s.index: position for position, s in enumerate(doc.content)}
 
 
 def _chars(doc: Segmented, indices: Sequence[int]) -> int:

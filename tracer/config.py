@@ -29,6 +29,7 @@ class AlignConfig:
         copy_threshold: share of the shorter sentence's tokens inside runs shared verbatim
             (two tokens or longer) at or above which a match is *copied*, below it *paraphrased*.
         word_weight: weight of word-level cosine against character-level cosine.
+        passage_gap: unmatched content sentences allowed inside one passage, on either side.
     """
 
     min_similarity: float = 0.33
@@ -36,6 +37,7 @@ class AlignConfig:
     min_shared_content_words: int = 2
     copy_threshold: float = 0.8
     word_weight: float = 0.5
+    passage_gap: int = 0
 
 
 @dataclass(frozen=True, slots=True)

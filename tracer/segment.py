@@ -2,13 +2,14 @@
 
 Sentence boundaries come from syntok, a maintained rule-based segmenter that needs no model
 download and keeps "John F. Kirby", "Sept. 8", "U.S." and closing quotes inside their sentence.
-Lines are never merged: a headline or a "Read also" line is its own segment even without final
-punctuation. The segments of a line partition it, so every non-space character of the article
-belongs to exactly one segment.
+A headline or a "Read also" line is its own segment even without final punctuation; only a line
+that a fixed-width wrap cut inside a sentence is joined to the next. The segments of a block
+partition it, so every non-space character of the article belongs to exactly one segment.
 """
 
 from __future__ import annotations
 
+import re
 from collections.abc import Collection
 
 from syntok import segmenter
@@ -34,23 +35,73 @@ def segment(article: Article, *, boilerplate_lines: Collection[str] = ()) -> Seg
     """
     normalised = normalise(article.text)
     sentences: list[Sentence] = []
-    for line_number, line in enumerate(line_spans(normalised.text)):
-        line_text = line.slice(normalised.text)
-        reason = boilerplate_reason(line_text)
-        if reason is None and line_text in boilerplate_lines:
-            reason = "repeated page furniture"
-        pieces = sentence_spans(line_text)
+    for block_number, (block, reason) in enumerate(_blocks(normalised.text, boilerplate_lines)):
+        block_text = block.slice(normalised.text)
+        pieces = sentence_spans(block_text)
         heading = (
             len(pieces) == 1
             and reason is None
-            and _looks_like_heading(line_text, first_line=line_number == 0)
+            and "\n" not in block_text
+            and _looks_like_heading(block_text, first_line=block_number == 0)
         )
         for piece in pieces:
-            norm_span = Span(line.start + piece.start, line.start + piece.end)
+            piece_reason = reason
+            if reason in _CODE_REASONS and _is_prose(piece.slice(block_text)):
+                piece_reason = None  # a sentence on the same line as leaked script is still text
+            norm_span = Span(block.start + piece.start, block.start + piece.end)
             sentences.append(
-                _make_sentence(article, normalised, len(sentences), norm_span, reason, heading)
+                _make_sentence(
+                    article, normalised, len(sentences), norm_span, piece_reason, heading
+                )
             )
     return Segmented(article, tuple(sentences))
+
+
+_CODE_REASONS = frozenset({"leaked CSS", "leaked script"})
+_CODE_CHARACTERS = re.compile(r"[{};=<>]|\(\)|//|\w\.\w+\(")
+_SENTENCE_END = re.compile(r"[.!?][\"')\]]*$")
+
+
+def _is_prose(text: str) -> bool:
+    return (
+        len(text.split()) >= 3
+        and _SENTENCE_END.search(text) is not None
+        and _CODE_CHARACTERS.search(text) is None
+    )
+
+
+def _blocks(text: str, boilerplate_lines: Collection[str]) -> list[tuple[Span, str | None]]:
+    """Lines of ``text``, with hard-wrapped ones joined back into their paragraph.
+
+    A line break inside a sentence (wire copy, e-mail and scraped text are often wrapped at a
+    fixed width) is undone when the line does not end a sentence and the next one starts in
+    lower case. Boilerplate lines are never joined, so their reason stays theirs.
+    """
+    blocks: list[tuple[Span, str | None]] = []
+    for line in line_spans(text):
+        line_text = line.slice(text)
+        reason = boilerplate_reason(line_text)
+        if reason is None and line_text in boilerplate_lines:
+            reason = "repeated page furniture"
+        if blocks and reason is None and blocks[-1][1] is None:
+            previous = blocks[-1][0]
+            if _continues(previous.slice(text), line_text):
+                blocks[-1] = (Span(previous.start, line.end), None)
+                continue
+        blocks.append((line, reason))
+    return blocks
+
+
+def _continues(previous: str, line: str) -> bool:
+    first = line[:1]
+    return (
+        previous[-1:] not in _TERMINAL_PUNCTUATION
+        and (first.islower() or first.isdigit() or first in ",;:)-")
+        and not _LIST_ITEM.match(line)
+    )
+
+
+_LIST_ITEM = re.compile(r"\d+[.)]\s")
 
 
 def sentence_spans(line: str) -> list[Span]:
