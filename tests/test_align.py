@@ -159,11 +159,17 @@ def test_passages_merge_pairs_that_run_on_in_both_articles() -> None:
         "The mayor called the vote a victory for working families."
     )
     b = COUNCIL
-    result = compare(a, b)
-    # Boilerplate between two reused sentences does not break the passage; an original one does.
+    strict = TracerConfig(align=AlignConfig(passage_gap=0, summary_gap=0, merge_gap=0))
+    result = compare(a, b, strict)
+    # Boilerplate between two reused sentences does not break the passage; with no gap allowed,
+    # an original one does...
     assert [(p.a_sentences, p.b_sentences, p.label) for p in result.passages] == [
         ((0, 2), (0, 1), "copied"),
         ((4,), (2,), "copied"),
+    ]
+    # ...and by default a passage bridges a few unmatched sentences.
+    assert [(p.a_sentences, p.b_sentences) for p in compare(a, b).passages] == [
+        ((0, 2, 4), (0, 1, 2))
     ]
     first = result.passages[0]
     assert first.a_span.slice(a).startswith("The city council")
@@ -189,7 +195,7 @@ def test_align_on_segmented_articles_with_a_stricter_threshold() -> None:
     strict = align(a, b, AlignConfig(min_similarity=0.95))
     assert [link.label for link in strict.links_b] == ["original"] * 3
     assert strict.pairs == ()
-    assert passages(a, b, strict.pairs) == ()
+    assert passages(a, b, strict) == ()
     assert shares(b, strict.links_b).original == pytest.approx(1.0)
 
 

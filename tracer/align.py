@@ -50,11 +50,15 @@ _MIN_VERBATIM_WORDS = 4
 
 @dataclass(frozen=True, slots=True)
 class Alignment:
-    """The links of both articles' sentences and the aligned pairs they form."""
+    """The links of both articles' sentences, the aligned pairs they form, and the raw edges.
+
+    ``edges`` are the sentence-to-sentence links ``(a index, b index, similarity)``, sorted.
+    """
 
     links_a: tuple[SentenceLink, ...]
     links_b: tuple[SentenceLink, ...]
     pairs: tuple[AlignedPair, ...]
+    edges: tuple[tuple[int, int, float], ...] = ()
 
 
 def align(
@@ -95,7 +99,8 @@ def align(
     links_a = _links(a, edges, a_tokens, b_tokens, config, side=0)
     links_b = _links(b, edges, b_tokens, a_tokens, config, side=1)
     pairs = _pairs(edges, a_tokens, b_tokens, config)
-    return Alignment(links_a, links_b, pairs)
+    ordered = tuple(sorted((x, y, score) for (x, y), score in edges.items()))
+    return Alignment(links_a, links_b, pairs, ordered)
 
 
 def sentence_similarity_matrix(
@@ -150,17 +155,31 @@ def _select_edges(
     similarity: FloatMatrix,
     config: AlignConfig,
 ) -> dict[tuple[int, int], float]:
-    """Pick (a index, b index) links: each sentence's best match, plus covering extras."""
-    edges: dict[tuple[int, int], float] = {}
+    """Pick (a index, b index) links: each sentence's best match, plus covering extras.
+
+    A link both sentences choose (each is among the other's best) is kept; a one-sided choice
+    only when its similarity reaches ``one_sided_similarity``. In long texts on one subject a
+    short heading's best match is often just the sentence that shares its vocabulary.
+    """
     names = name_vocabulary([s.norm for s in (*a_content, *b_content)])
     a_stems = [content_stems(words(s.norm), names) for s in a_content]
     b_stems = [content_stems(words(s.norm), names) for s in b_content]
-    for row in range(len(a_content)):
-        for column in _best_with_extras(similarity[row], a_stems[row], b_stems, config):
-            edges[(a_content[row].index, b_content[column].index)] = float(similarity[row, column])
-    for column in range(len(b_content)):
-        for row in _best_with_extras(similarity[:, column], b_stems[column], a_stems, config):
-            edges[(a_content[row].index, b_content[column].index)] = float(similarity[row, column])
+    chosen_by_a = {
+        (row, column)
+        for row in range(len(a_content))
+        for column in _best_with_extras(similarity[row], a_stems[row], b_stems, config)
+    }
+    chosen_by_b = {
+        (row, column)
+        for column in range(len(b_content))
+        for row in _best_with_extras(similarity[:, column], b_stems[column], a_stems, config)
+    }
+    edges: dict[tuple[int, int], float] = {}
+    for row, column in sorted(chosen_by_a | chosen_by_b):
+        score = float(similarity[row, column])
+        mutual = (row, column) in chosen_by_a and (row, column) in chosen_by_b
+        if mutual or score >= config.one_sided_similarity:
+            edges[(a_content[row].index, b_content[column].index)] = score
     return edges
 
 
@@ -179,6 +198,10 @@ def _best_with_extras(
     for candidate in order[1:]:
         if scores[candidate] <= 0.0 or scores[candidate] < config.secondary_similarity:
             break
+        # A sentence drawing on two sentences draws on neighbours; a distant one is a
+        # coincidence of topic, and would stretch the passage over text that was not reused.
+        if abs(candidate - order[0]) > config.max_extra_distance:
+            continue
         gain = (own_stems & other_stems[candidate]) - covered
         if len(gain) >= config.min_shared_content_words and len(gain) >= 0.2 * len(own_stems):
             chosen.append(candidate)
@@ -304,66 +327,126 @@ def shares(doc: Segmented, links: Sequence[SentenceLink]) -> Shares:
 
 
 def passages(
-    a: Segmented, b: Segmented, pairs: Sequence[AlignedPair], config: AlignConfig | None = None
+    a: Segmented, b: Segmented, alignment: Alignment, config: AlignConfig | None = None
 ) -> tuple[Passage, ...]:
-    """Merge aligned pairs that run on in both articles into passages with character spans.
+    """Chain sentence links that run on in both articles into passages with character spans.
 
-    Two pairs run on when the next one follows the previous one in A and in B alike, with at
-    most ``config.passage_gap`` unmatched content sentences between them on either side
-    (boilerplate is skipped over): an obfuscated or lightly edited passage is one passage, not
-    a row of fragments.
+    A link joins a passage when it follows it in A and in B alike, with at most
+    ``config.passage_gap`` unmatched content sentences in between on either side (boilerplate
+    is skipped over): an obfuscated or lightly edited passage is one passage, not a row of
+    fragments, and a stray match elsewhere does not cut it in two. Passages that still lie near
+    each other in both articles, in whatever order, are merged. A summary compresses: when one
+    side runs on (gap of at most one sentence), the other may skip up to ``summary_gap``.
+    A passage is *copied* when at least ``copy_threshold`` of its characters are in copied
+    sentences.
     """
     config = config or AlignConfig()
     a_ordinal = _content_ordinals(a)
     b_ordinal = _content_ordinals(b)
-    merged: list[list[AlignedPair]] = []
-    ends: list[tuple[int, int]] = []  # last content ordinal of each group in A and in B
-    for pair in sorted(pairs, key=lambda p: (p.a_indices[0], p.b_indices[0])):
-        a_start = a_ordinal[pair.a_indices[0]]
-        b_start = b_ordinal[pair.b_indices[0]]
-        a_end = max(a_ordinal[i] for i in pair.a_indices)
-        b_end = max(b_ordinal[i] for i in pair.b_indices)
-        # Any open passage may take the pair, most recent first: a stray match elsewhere in B
-        # must not cut a passage in two.
-        for position in range(len(merged) - 1, -1, -1):
-            a_gap = a_start - ends[position][0]
-            b_gap = b_start - ends[position][1]
-            if 1 <= a_gap <= config.passage_gap + 1 and 1 <= b_gap <= config.passage_gap + 1:
-                merged[position].append(pair)
-                ends[position] = (max(a_end, ends[position][0]), max(b_end, ends[position][1]))
+    limit = config.passage_gap + 1
+    chains: list[list[tuple[int, int]]] = []
+    ends: list[tuple[int, int]] = []
+    for a_index, b_index, score in alignment.edges:
+        a_at, b_at = a_ordinal[a_index], b_ordinal[b_index]
+        # Only a confident match may stretch a passage over a summary's long skip.
+        summary_limit = config.summary_gap + 1 if score >= config.summary_similarity else limit
+        for position in range(len(chains) - 1, -1, -1):
+            a_gap, b_gap = a_at - ends[position][0], b_at - ends[position][1]
+            if _runs_on(a_gap, b_gap, limit, summary_limit):
+                chains[position].append((a_index, b_index))
+                ends[position] = (max(a_at, ends[position][0]), max(b_at, ends[position][1]))
                 break
         else:
-            merged.append([pair])
-            ends.append((a_end, b_end))
-    result = []
-    for group in merged:
-        a_indices = tuple(i for p in group for i in p.a_indices)
-        b_indices = tuple(i for p in group for i in p.b_indices)
-        weights = [_chars(a, p.a_indices) + _chars(b, p.b_indices) for p in group]
-        total = sum(weights) or 1
-        label: Label = "copied" if all(p.label == "copied" for p in group) else "paraphrased"
-        result.append(
-            Passage(
-                a_id=a.article.id,
-                b_id=b.article.id,
-                a_span=Span(
-                    a.sentences[min(a_indices)].span.start, a.sentences[max(a_indices)].span.end
-                ),
-                b_span=Span(
-                    b.sentences[min(b_indices)].span.start, b.sentences[max(b_indices)].span.end
-                ),
-                a_sentences=tuple(sorted(a_indices)),
-                b_sentences=tuple(sorted(b_indices)),
-                label=label,
-                similarity=round(
-                    sum(w * p.similarity for w, p in zip(weights, group, strict=True)) / total, 4
-                ),
-                overlap=round(
-                    sum(w * p.overlap for w, p in zip(weights, group, strict=True)) / total, 4
-                ),
-            )
-        )
-    return tuple(result)
+            chains.append([(a_index, b_index)])
+            ends.append((a_at, b_at))
+    groups = _merge_overlapping(
+        [(frozenset(x for x, _ in chain), frozenset(y for _, y in chain)) for chain in chains],
+        a,
+        b,
+        config.merge_gap + 1,
+    )
+    return tuple(
+        _passage(a, b, a_indices, b_indices, alignment, config)
+        for a_indices, b_indices in sorted(groups, key=lambda g: (min(g[0]), min(g[1])))
+    )
+
+
+def _runs_on(a_gap: int, b_gap: int, limit: int, summary_limit: int) -> bool:
+    """Whether a link ``a_gap``/``b_gap`` content sentences past a passage's end extends it."""
+    if a_gap < 0 or b_gap < 0 or not (a_gap or b_gap):
+        return False
+    if a_gap == 0 or b_gap == 0:
+        # The same sentence again (many-to-one): only its neighbour on the other side.
+        return max(a_gap, b_gap) <= 1
+    if a_gap <= limit and b_gap <= limit:
+        return True
+    return (a_gap <= 1 and b_gap <= summary_limit) or (b_gap <= 1 and a_gap <= summary_limit)
+
+
+_Group = tuple[frozenset[int], frozenset[int]]
+
+
+def _merge_overlapping(
+    groups: list[_Group], a: Segmented, b: Segmented, limit: int
+) -> list[_Group]:
+    """Merge sentence groups that lie within ``limit`` content sentences of each other in both
+    articles, in either order: a reordered passage is still one passage."""
+    a_ordinal = _content_ordinals(a)
+    b_ordinal = _content_ordinals(b)
+
+    def distance(first: frozenset[int], second: frozenset[int], ordinal: dict[int, int]) -> int:
+        low = max(min(ordinal[i] for i in first), min(ordinal[i] for i in second))
+        high = min(max(ordinal[i] for i in first), max(ordinal[i] for i in second))
+        return low - high
+
+    merged = list(groups)
+    changed = True
+    while changed:
+        changed = False
+        for i in range(len(merged)):
+            for j in range(i + 1, len(merged)):
+                if (
+                    distance(merged[i][0], merged[j][0], a_ordinal) <= limit
+                    and distance(merged[i][1], merged[j][1], b_ordinal) <= limit
+                ):
+                    merged[i] = (merged[i][0] | merged[j][0], merged[i][1] | merged[j][1])
+                    del merged[j]
+                    changed = True
+                    break
+            if changed:
+                break
+    return merged
+
+
+def _range(doc: Segmented, indices: frozenset[int]) -> Span:
+    return Span(doc.sentences[min(indices)].span.start, doc.sentences[max(indices)].span.end)
+
+
+def _passage(
+    a: Segmented,
+    b: Segmented,
+    a_indices: frozenset[int],
+    b_indices: frozenset[int],
+    alignment: Alignment,
+    config: AlignConfig,
+) -> Passage:
+    linked = [(a.sentences[i], alignment.links_a[i]) for i in sorted(a_indices)] + [
+        (b.sentences[i], alignment.links_b[i]) for i in sorted(b_indices)
+    ]
+    total = sum(sentence.span.length for sentence, _ in linked) or 1
+    copied = sum(s.span.length for s, link in linked if link.label == "copied")
+    label: Label = "copied" if copied / total >= config.copy_threshold else "paraphrased"
+    return Passage(
+        a_id=a.article.id,
+        b_id=b.article.id,
+        a_span=_range(a, a_indices),
+        b_span=_range(b, b_indices),
+        a_sentences=tuple(sorted(a_indices)),
+        b_sentences=tuple(sorted(b_indices)),
+        label=label,
+        similarity=round(sum(s.span.length * link.similarity for s, link in linked) / total, 4),
+        overlap=round(sum(s.span.length * link.overlap for s, link in linked) / total, 4),
+    )
 
 
 def _content_ordinals(doc: Segmented) -> dict[int, int]:

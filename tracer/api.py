@@ -60,7 +60,7 @@ def compare(
         links_a=alignment.links_a,
         links_b=alignment.links_b,
         pairs=alignment.pairs,
-        passages=passages(a_doc, b_doc, alignment.pairs, config.align),
+        passages=passages(a_doc, b_doc, alignment, config.align),
         document=document_similarity(a_doc, b_doc, config.candidates, space=space),
         shares_a=shares(a_doc, alignment.links_a),
         shares_b=shares(b_doc, alignment.links_b),

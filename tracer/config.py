@@ -1,7 +1,8 @@
 """Every tunable number of tracer, in one place, with the reason for its default.
 
 Defaults were chosen on the seed articles and the development parts of the benchmark sets (never
-on their test parts); ``bench/`` reports how they fare on held-out data.
+on their test parts); ``bench/`` reports how they fare on held-out data. The passage settings
+(``passage_gap``, ``summary_gap``, ``merge_gap``) were fitted on the PAN 2013 dev pairs.
 """
 
 from __future__ import annotations
@@ -26,18 +27,32 @@ class AlignConfig:
             many-to-one match; it must also cover words the best one did not.
         min_shared_content_words: distinct shared content words (not names, not stop words)
             a pair needs, so that "Kim Jong Un" and "Vladimir Putin" alone never make a match.
+        one_sided_similarity: a match only one of the two sentences chooses (the other prefers
+            another) is kept only from this similarity up.
         copy_threshold: share of the shorter sentence's tokens inside runs shared verbatim
             (two tokens or longer) at or above which a match is *copied*, below it *paraphrased*.
         word_weight: weight of word-level cosine against character-level cosine.
         passage_gap: unmatched content sentences allowed inside one passage, on either side.
+        summary_gap: sentences one side may skip inside a passage while the other runs on (a
+            summary draws on a long stretch of its source).
+        merge_gap: passages this close (in sentences) in both articles, in either order, are
+            one passage (a reordered passage).
+        summary_similarity: the similarity a link needs to make such a summary skip.
+        max_extra_distance: a further counterpart of a many-to-one match must lie within this
+            many content sentences of the best one.
     """
 
     min_similarity: float = 0.33
     secondary_similarity: float = 0.22
     min_shared_content_words: int = 2
+    one_sided_similarity: float = 0.5
     copy_threshold: float = 0.8
     word_weight: float = 0.5
-    passage_gap: int = 0
+    passage_gap: int = 12
+    max_extra_distance: int = 3
+    summary_gap: int = 40
+    summary_similarity: float = 0.5
+    merge_gap: int = 12
 
 
 @dataclass(frozen=True, slots=True)
