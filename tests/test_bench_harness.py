@@ -32,7 +32,7 @@ from bench.common import (
 from bench.datasets import PanPair
 from bench.metrics import PanAnnotation
 from bench.pan13 import detect, quick_subset
-from bench.readme import END_MARKER, START_MARKER, load_results, update_readme
+from bench.readme import END_MARKER, START_MARKER, load_results, render_section, update_readme
 from bench.reuters import all_pairs_tfidf, connected_groups, growth_exponent
 from bench.seeds import BUNA_TIMES, FT, NEW_VOICE, RACURS, TELEGRAPH, check_facts
 from bench.stemma import is_root
@@ -124,6 +124,32 @@ def test_readme_without_markers_is_left_alone(results_dir: Path, tmp_path: Path)
     assert readme.read_text() == "# tracer\n\nNo markers here.\n"
     assert update_readme(tmp_path / "missing.md", results_dir) is None
     assert not (tmp_path / "missing.md").exists()
+
+
+def test_provenance_line_names_commit_machine_and_uncommitted_folders() -> None:
+    document = {
+        "benchmark": "seeds",
+        "title": "Seeds",
+        "mode": "full",
+        "date": "2026-01-02T03:04:05Z",
+        "elapsed_seconds": 1.25,
+        "git": {
+            "commit": "0123456789abcdef",
+            "dirty": True,
+            "uncommitted": ["bench/pan13.py", "tracer/align.py", "pyproject.toml"],
+        },
+        "machine": {"cores": 2, "memory_gib": 23.5, "python": "3.11.7"},
+        "columns": ["result"],
+        "rows": [Row("fact", {"result": "pass"}, "text", Target("==", "pass", "result")).as_dict()],
+    }
+    section = render_section([document])
+    assert "Machine: 2 cores, 23.5 GiB RAM, Python 3.11.7." in section
+    assert (
+        "commit `0123456789` + uncommitted changes in bench/, pyproject.toml, tracer/, "
+        "2026-01-02 03:04:05 UTC, full run, 1.2 s" in section
+    )
+    assert "targets met: 1/1" in section
+    assert "| fact | pass | = pass | ✓ |" in section
 
 
 def test_quick_result_is_shown_when_there_is_no_full_one(tmp_path: Path) -> None:

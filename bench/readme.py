@@ -1,0 +1,175 @@
+"""The README's Benchmarks section, generated from ``bench/results/*.json``.
+
+The section lives between ``<!-- bench:start -->`` and ``<!-- bench:end -->`` in README.md;
+only that part is rewritten. Every figure is printed with the same formatter as the terminal
+table (:func:`bench.common.format_value`), next to its target and a ✓/✗, under a line naming
+the commit, date and machine the result file records, so README and JSON always agree.
+"""
+
+from __future__ import annotations
+
+import json
+import os
+from collections.abc import Mapping, Sequence
+from pathlib import Path
+from typing import Any
+
+from bench.common import BenchError, format_value, row_from_dict, table_cells
+
+START_MARKER = "<!-- bench:start -->"
+END_MARKER = "<!-- bench:end -->"
+ORDER = ("seeds", "startup", "pan13", "pan13-quick", "msrp", "stsb", "clough", "stemma", "reuters")
+QUICK_SUFFIX = "-quick"
+
+
+def load_results(results_dir: Path) -> list[dict[str, Any]]:
+    """The result documents in ``results_dir`` in README order.
+
+    A ``<name>-quick`` result is left out when the full ``<name>`` result is there too.
+    """
+    documents: dict[str, dict[str, Any]] = {}
+    for path in sorted(results_dir.glob("*.json")):
+        if path.name.startswith("."):
+            continue
+        try:
+            document = json.loads(path.read_text(encoding="utf-8"))
+        except (OSError, ValueError) as error:
+            raise BenchError(f"{path}: not a readable result file ({error})") from None
+        if not isinstance(document, dict) or "benchmark" not in document:
+            raise BenchError(f"{path}: not a benchmark result (no 'benchmark' key)")
+        documents[str(document["benchmark"])] = document
+    for name in list(documents):
+        if name.endswith(QUICK_SUFFIX) and name.removesuffix(QUICK_SUFFIX) in documents:
+            del documents[name]
+
+    def rank(name: str) -> tuple[int, str]:
+        return (ORDER.index(name) if name in ORDER else len(ORDER), name)
+
+    return [documents[name] for name in sorted(documents, key=rank)]
+
+
+def describe_machine(machine: Mapping[str, Any]) -> str:
+    """``2 cores, 23.5 GiB RAM, <cpu>, Python 3.11.7`` from a result's machine record.
+
+    Example:
+        >>> describe_machine({"cores": 2, "memory_gib": 23.5, "python": "3.11.7"})
+        '2 cores, 23.5 GiB RAM, Python 3.11.7'
+    """
+    parts = []
+    if machine.get("cores"):
+        parts.append(f"{machine['cores']} cores")
+    if machine.get("memory_gib"):
+        parts.append(f"{machine['memory_gib']} GiB RAM")
+    if machine.get("cpu"):
+        parts.append(str(machine["cpu"]))
+    if machine.get("python"):
+        parts.append(f"Python {machine['python']}")
+    return ", ".join(parts) or "unknown machine"
+
+
+def _provenance(document: Mapping[str, Any]) -> str:
+    git = document.get("git") or {}
+    commit = str(git.get("commit") or "unknown")[:10]
+    dirty = ""
+    if git.get("dirty"):
+        folders = sorted({str(path).split("/")[0] for path in git.get("uncommitted", [])})
+        where = (
+            f" in {', '.join(f + '/' if '.' not in f else f for f in folders)}" if folders else ""
+        )
+        dirty = f" + uncommitted changes{where}"
+    date = str(document.get("date", "")).replace("T", " ").removesuffix("Z")
+    rows = [row_from_dict(r) for r in document.get("rows", [])]
+    targeted = [r for r in rows if r.target is not None]
+    met = sum(1 for r in targeted if r.target is not None and r.target.met(r.values))
+    targets = f"; targets met: {met}/{len(targeted)}" if targeted else ""
+    return (
+        f"commit `{commit}`{dirty}, {date} UTC, {document.get('mode', 'full')} run, "
+        f"{format_value(document.get('elapsed_seconds'), '1f')} s, on "
+        f"{describe_machine(document.get('machine') or {})}{targets} · "
+        f"`bench/results/{document['benchmark']}.json`"
+    )
+
+
+def _escape(cell: str) -> str:
+    """A cell safe inside a Markdown table; leading spaces (sub-rows) become em spaces."""
+    indent = len(cell) - len(cell.lstrip(" "))
+    return "&emsp;" * (indent // 2) + cell.strip().replace("|", "\\|")
+
+
+def markdown_table(document: Mapping[str, Any]) -> str:
+    """One benchmark's table in Markdown: metric, its columns, target, ✓/✗."""
+    columns: Sequence[str] = document.get("columns", [])
+    header = ["metric", *columns, "target", ""]
+    align = ["---", *("---:" for _ in columns), "---", ":-:"]
+    lines = [
+        "| " + " | ".join(_escape(h) for h in header) + " |",
+        "| " + " | ".join(align) + " |",
+    ]
+    for row_document in document.get("rows", []):
+        cells = table_cells(columns, row_from_dict(row_document))
+        lines.append("| " + " | ".join(_escape(c) for c in cells) + " |")
+    return "\n".join(lines)
+
+
+def render_section(documents: Sequence[Mapping[str, Any]]) -> str:
+    """The whole generated section (without the markers)."""
+    lines = [
+        "_Generated by `python -m bench readme` from `bench/results/*.json` "
+        "(`make bench` / `make bench-quick` refresh both); do not edit by hand._",
+        "",
+    ]
+    machines = {describe_machine(d.get("machine") or {}) for d in documents}
+    if len(machines) == 1:
+        lines += [f"Machine: {machines.pop()}.", ""]
+    if not documents:
+        lines.append("No results yet: run `make bench-quick` or `make bench`.")
+    for document in documents:
+        lines += [
+            f"#### {document.get('title', document['benchmark'])}",
+            "",
+            _provenance(document),
+            "",
+            markdown_table(document),
+            "",
+        ]
+        for note in document.get("notes", []):
+            lines.append(f"- {note}")
+        if document.get("notes"):
+            lines.append("")
+    return "\n".join(lines).rstrip() + "\n"
+
+
+def replace_section(text: str, section: str) -> str | None:
+    """``text`` with the part between the markers replaced; ``None`` when a marker is missing.
+
+    Example:
+        >>> replace_section("# x\\n<!-- bench:start -->\\nold\\n<!-- bench:end -->\\n", "new\\n")
+        '# x\\n<!-- bench:start -->\\nnew\\n<!-- bench:end -->\\n'
+        >>> replace_section("# no markers\\n", "new\\n") is None
+        True
+    """
+    start = text.find(START_MARKER)
+    end = text.find(END_MARKER)
+    if start < 0 or end < start:
+        return None
+    return text[: start + len(START_MARKER)] + "\n" + section + text[end:]
+
+
+def update_readme(readme: Path, results_dir: Path) -> str | None:
+    """Rewrite the README section from the results; the section text, or ``None`` when
+    ``readme`` does not exist or has no markers (it is then left untouched)."""
+    section = render_section(load_results(results_dir))
+    if not readme.is_file():
+        return None
+    text = readme.read_text(encoding="utf-8")
+    updated = replace_section(text, section)
+    if updated is None:
+        return None
+    if updated != text:
+        temporary = readme.with_name(f".{readme.name}.{os.getpid()}.tmp")
+        try:
+            temporary.write_text(updated, encoding="utf-8", newline="")
+            os.replace(temporary, readme)
+        finally:
+            temporary.unlink(missing_ok=True)
+    return section
