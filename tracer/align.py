@@ -145,7 +145,8 @@ def _verbatim(a_text: str, b_text: str, config: AlignConfig) -> bool:
     """True when two sentences are (nearly) the same words: a copy even if it is all names."""
     a_words, b_words = lower_words(a_text), lower_words(b_text)
     if min(len(a_words), len(b_words)) < _MIN_VERBATIM_WORDS:
-        return a_words == b_words and bool(a_words)
+        # A one-word line ("Reuter", "Ends") is a sign-off, not a passage.
+        return a_words == b_words and len(a_words) > 1
     return token_overlap(a_words, b_words) >= config.copy_threshold
 
 

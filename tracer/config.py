@@ -17,6 +17,22 @@ from tracer.errors import TracerError
 
 
 @dataclass(frozen=True, slots=True)
+class CleanConfig:
+    """What counts as page furniture in a corpus, beyond the built-in patterns.
+
+    Attributes:
+        repeated_line_max_words: a short line ("Reuter", "Pay March 31", "- News") of at most
+            this many words...
+        repeated_line_min_articles: ...found in at least this many articles is boilerplate.
+            Longer lines are never flagged for repetition: a sentence in many articles is
+            syndication, exactly what tracer exists to find.
+    """
+
+    repeated_line_max_words: int = 4
+    repeated_line_min_articles: int = 3
+
+
+@dataclass(frozen=True, slots=True)
 class AlignConfig:
     """How sentences are matched and labelled.
 
@@ -124,6 +140,7 @@ class DeriveConfig:
 class TracerConfig:
     """The whole configuration: one section per stage."""
 
+    clean: CleanConfig = field(default_factory=CleanConfig)
     align: AlignConfig = field(default_factory=AlignConfig)
     candidates: CandidateConfig = field(default_factory=CandidateConfig)
     derive: DeriveConfig = field(default_factory=DeriveConfig)
@@ -132,14 +149,20 @@ class TracerConfig:
 def load_config(path: Path | None = None, **overrides: Any) -> TracerConfig:
     """Build a configuration from defaults, an optional TOML file and keyword overrides.
 
-    The TOML file has one table per section (``[align]``, ``[candidates]``, ``[derive]``);
+    The TOML file has one table per section (``[clean]``, ``[align]``, ``[candidates]``,
+    ``[derive]``);
     overrides are ``section__name=value`` pairs, as the CLI passes them.
 
     Example:
         >>> load_config(align__min_similarity=0.5).align.min_similarity
         0.5
     """
-    sections: dict[str, dict[str, Any]] = {"align": {}, "candidates": {}, "derive": {}}
+    sections: dict[str, dict[str, Any]] = {
+        "clean": {},
+        "align": {},
+        "candidates": {},
+        "derive": {},
+    }
     if path is not None:
         try:
             data = tomllib.loads(path.read_text(encoding="utf-8"))
@@ -156,6 +179,7 @@ def load_config(path: Path | None = None, **overrides: Any) -> TracerConfig:
         sections[section][name] = value
     try:
         return TracerConfig(
+            clean=_build(CleanConfig, sections["clean"]),
             align=_build(AlignConfig, sections["align"]),
             candidates=_build(CandidateConfig, sections["candidates"]),
             derive=_build(DeriveConfig, sections["derive"]),

@@ -27,7 +27,7 @@ from collections.abc import Mapping, Sequence
 from dataclasses import dataclass
 
 from tracer.config import DeriveConfig
-from tracer.model import Attribution, Comparison, Edge, Node, Segmented, SourceType
+from tracer.model import Attribution, Comparison, Edge, Node, Passage, Segmented, SourceType
 
 _MEDIA: frozenset[SourceType] = frozenset({"outlet", "agency", "broadcaster"})
 _CITABLE: frozenset[SourceType] = _MEDIA | {"institution"}
@@ -122,6 +122,8 @@ class _Builder:
         }
         self.nodes: dict[str, Node] = {}
         self.edges: dict[tuple[str, str, str], Edge] = {}
+        # Children along derived edges, kept up to date so cycle checks stay cheap.
+        self.children: dict[str, set[str]] = {}
         self.candidates: list[_Candidate] = []
         for article_id, doc in self.docs.items():
             title = doc.article.title or article_id
@@ -232,12 +234,8 @@ class _Builder:
     def _attach_common_source(self, name: str, article_id: str, shared: frozenset[int]) -> None:
         """Make sure a common source has its edge to the article (persons get one only now)."""
         source_id = latent_id(name)
-        if any(key[0] == source_id and key[1] == article_id for key in self.edges):
-            return
-        if any(key[1] == article_id and key[0].startswith("source:") for key in self.edges) and (
-            self._reaches(source_id, article_id)
-        ):
-            return  # already its ancestor through a declared channel (FT -> Racurs -> article)
+        if self._reaches(source_id, article_id):
+            return  # already its parent, or its ancestor through a declared channel (FT -> Racurs)
         items = tuple(a for a in self.attributions[article_id] if a.source == name)
         covering = tuple(a for a in items if set(a.sentences) & shared) or items
         self._latent(name, items[0].source_type)
@@ -307,10 +305,9 @@ class _Builder:
             shares = (
                 comparison.shares_b if child == comparison.b.article.id else comparison.shares_a
             )
-            self.edges[(parent, child, "derived")] = Edge(
+            self._add_derived(
                 parent,
                 child,
-                "derived",
                 candidate.score,
                 candidate.reason,
                 copied=shares.copied,
@@ -341,22 +338,33 @@ class _Builder:
             )
             return
         if parent != child and not self._reaches(child, parent):
-            self.edges[key] = Edge(
-                parent, child, "derived", score, reason, attributions=tuple(items)
-            )
+            self._add_derived(parent, child, score, reason, attributions=tuple(items))
+
+    def _add_derived(
+        self,
+        parent: str,
+        child: str,
+        score: float,
+        reason: str,
+        *,
+        copied: float = 0.0,
+        paraphrased: float = 0.0,
+        passages: tuple[Passage, ...] = (),
+        attributions: tuple[Attribution, ...] = (),
+    ) -> None:
+        self.edges[(parent, child, "derived")] = Edge(
+            parent, child, "derived", score, reason, copied, paraphrased, passages, attributions
+        )
+        self.children.setdefault(parent, set()).add(child)
 
     def _reaches(self, start: str, goal: str) -> bool:
         """True when ``goal`` is reachable from ``start`` along derived edges."""
-        children: dict[str, list[str]] = {}
-        for parent, child, kind in self.edges:
-            if kind == "derived":
-                children.setdefault(parent, []).append(child)
         stack, seen = [start], {start}
         while stack:
             node = stack.pop()
             if node == goal:
                 return True
-            for child in children.get(node, ()):
+            for child in self.children.get(node, ()):
                 if child not in seen:
                     seen.add(child)
                     stack.append(child)

@@ -6,13 +6,15 @@ function of its inputs.
 
 from __future__ import annotations
 
+from collections import Counter
 from collections.abc import Callable, Sequence
 
 from tracer.align import shares
 from tracer.api import compare
 from tracer.attribution import find_attributions
 from tracer.candidates import find_candidates
-from tracer.config import TracerConfig
+from tracer.clean import normalise
+from tracer.config import CleanConfig, TracerConfig
 from tracer.derive import derive
 from tracer.errors import Problem
 from tracer.model import (
@@ -59,9 +61,10 @@ def trace(
     report = on_progress or (lambda stage, done, total: None)
     ordered = sorted(articles, key=lambda a: a.id)
 
+    furniture = repeated_short_lines(ordered, config.clean)
     docs: list[Segmented] = []
     for position, article in enumerate(ordered, start=1):
-        docs.append(segment(article))
+        docs.append(segment(article, boilerplate_lines=furniture))
         report("segment", position, len(ordered))
     attributions = {doc.article.id: find_attributions(doc) for doc in docs}
 
@@ -80,7 +83,14 @@ def trace(
         report("align", position, len(candidates))
 
     derivation = derive(docs, attributions, comparisons, config.derive)
-    traced = tuple(_article_trace(doc, comparisons, attributions[doc.article.id]) for doc in docs)
+    by_article: dict[str, list[Comparison]] = {}
+    for comparison in comparisons:
+        by_article.setdefault(comparison.a.article.id, []).append(comparison)
+        by_article.setdefault(comparison.b.article.id, []).append(comparison)
+    traced = tuple(
+        _article_trace(doc, by_article.get(doc.article.id, []), attributions[doc.article.id])
+        for doc in docs
+    )
     return TraceResult(
         articles=traced,
         comparisons=tuple(comparisons),
@@ -100,10 +110,34 @@ def trace(
     )
 
 
+def repeated_short_lines(articles: Sequence[Article], config: CleanConfig) -> frozenset[str]:
+    r"""Short normalised lines found in many articles: sign-offs, bylines, menu items.
+
+    Example:
+        >>> texts = ["Rain is expected.\nReuter", "Wheat fell.\nReuter", "Oil rose.\nReuter"]
+        >>> sorted(repeated_short_lines([Article(str(i), t) for i, t in enumerate(texts)],
+        ...                             CleanConfig()))
+        ['Reuter']
+    """
+    counts: Counter[str] = Counter()
+    for article in articles:
+        short = set()
+        for line in article.text.splitlines():
+            if line.strip() and len(line.split()) <= config.repeated_line_max_words:
+                short.add(normalise(line).text.strip())
+        counts.update(short)
+    return frozenset(
+        line for line, count in counts.items() if count >= config.repeated_line_min_articles
+    )
+
+
 def _article_trace(
     doc: Segmented, comparisons: Sequence[Comparison], attributions: tuple[Attribution, ...]
 ) -> ArticleTrace:
-    """Each sentence's best verdict over every partner it was compared with."""
+    """Each sentence's best verdict over every partner it was compared with.
+
+    ``comparisons`` are those that involve ``doc``.
+    """
     article_id = doc.article.id
     best: list[SentenceLink] = [
         SentenceLink(s.index, "boilerplate" if s.boilerplate else "original") for s in doc.sentences
