@@ -35,7 +35,7 @@ from tracer.model import (
     Span,
 )
 from tracer.similarity import FeatureSpace, SentenceSimilarity
-from tracer.tokens import content_stems, lower_words, name_vocabulary, words
+from tracer.tokens import content_stems, lower_words, name_vocabulary, names_from, words
 
 if TYPE_CHECKING:
     import numpy as np
@@ -90,10 +90,14 @@ def align(
         if space is None:
             combined = SentenceSimilarity(config.word_weight).fit([*a_texts, *b_texts])
             raw = combined.matrix(a_texts, b_texts)
+            names = combined.names_
         else:
             raw = space.model_.matrix(space.sentences(a), space.sentences(b))
-        similarity = eligible_similarity(raw, a_texts, b_texts, config)
-        edges = _select_edges(a_content, b_content, similarity, config)
+            names = names_from([space.case_profile(a), space.case_profile(b)])
+        a_stems = [content_stems(words(t), names) for t in a_texts]
+        b_stems = [content_stems(words(t), names) for t in b_texts]
+        similarity = eligible_similarity(raw, a_texts, b_texts, config, (a_stems, b_stems))
+        edges = _select_edges(a_content, b_content, similarity, config, (a_stems, b_stems))
     a_tokens = {s.index: lower_words(s.norm) for s in a_content}
     b_tokens = {s.index: lower_words(s.norm) for s in b_content}
     links_a = _links(a, edges, a_tokens, b_tokens, config, side=0)
@@ -117,18 +121,27 @@ def sentence_similarity_matrix(
 
 
 def eligible_similarity(
-    combined: FloatMatrix, a_texts: Sequence[str], b_texts: Sequence[str], config: AlignConfig
+    combined: FloatMatrix,
+    a_texts: Sequence[str],
+    b_texts: Sequence[str],
+    config: AlignConfig,
+    stems: tuple[Sequence[set[str]], Sequence[set[str]]] | None = None,
 ) -> FloatMatrix:
     """Zero the pairs that share fewer than ``min_shared_content_words`` content words.
 
     Names do not count (a name is capitalised mid-sentence and never lower-case in these
-    texts), unless the two sentences are nearly the same words.
+    texts), unless the two sentences are nearly the same words. ``stems`` are the sentences'
+    content stems when the caller has them already.
     """
     import numpy as np
 
-    names = name_vocabulary([*a_texts, *b_texts])
-    a_content = [content_stems(words(t), names) for t in a_texts]
-    b_content = [content_stems(words(t), names) for t in b_texts]
+    if stems is None:
+        names = name_vocabulary([*a_texts, *b_texts])
+        stems = (
+            [content_stems(words(t), names) for t in a_texts],
+            [content_stems(words(t), names) for t in b_texts],
+        )
+    a_content, b_content = stems
     floor = min(config.min_similarity, config.secondary_similarity)
     eligible = np.zeros(combined.shape, dtype=bool)
     for row, a_stems in enumerate(a_content):
@@ -155,6 +168,7 @@ def _select_edges(
     b_content: Sequence[Sentence],
     similarity: FloatMatrix,
     config: AlignConfig,
+    stems: tuple[Sequence[set[str]], Sequence[set[str]]],
 ) -> dict[tuple[int, int], float]:
     """Pick (a index, b index) links: each sentence's best match, plus covering extras.
 
@@ -162,9 +176,7 @@ def _select_edges(
     only when its similarity reaches ``one_sided_similarity``. In long texts on one subject a
     short heading's best match is often just the sentence that shares its vocabulary.
     """
-    names = name_vocabulary([s.norm for s in (*a_content, *b_content)])
-    a_stems = [content_stems(words(s.norm), names) for s in a_content]
-    b_stems = [content_stems(words(s.norm), names) for s in b_content]
+    a_stems, b_stems = stems
     chosen_by_a = {
         (row, column)
         for row in range(len(a_content))

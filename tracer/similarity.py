@@ -13,7 +13,7 @@ from typing import TYPE_CHECKING, Any
 
 from tracer.config import CandidateConfig, TracerConfig
 from tracer.model import Segmented
-from tracer.tokens import STOP_WORDS, lower_words, name_vocabulary, shingles, stem
+from tracer.tokens import STOP_WORDS, case_profile, lower_words, name_vocabulary, shingles, stem
 
 if TYPE_CHECKING:
     import numpy as np
@@ -69,6 +69,13 @@ class SentenceSimilarity:
 
     def transform(self, texts: Sequence[str]) -> SentenceVectors:
         """The word and character TF-IDF vectors of ``texts`` (one row each)."""
+        if not texts:
+            from scipy.sparse import csr_matrix
+
+            return SentenceVectors(
+                csr_matrix((0, len(self.word_vectorizer_.vocabulary_))),
+                csr_matrix((0, len(self.char_vectorizer_.vocabulary_))),
+            )
         return SentenceVectors(
             self.word_vectorizer_.transform(list(texts)),
             self.char_vectorizer_.transform(list(texts)),
@@ -161,6 +168,7 @@ class FeatureSpace:
         # folders). The article is kept alongside so its identity cannot be reused.
         self._sentences: dict[int, tuple[Segmented, SentenceVectors]] = {}
         self._documents: dict[int, tuple[Segmented, DocumentFeatures]] = {}
+        self._profiles: dict[int, tuple[Segmented, tuple[frozenset[str], frozenset[str]]]] = {}
 
     def fit(self, docs: Iterable[Segmented]) -> FeatureSpace:
         """Learn IDF weights from the content sentences of ``docs``."""
@@ -175,16 +183,26 @@ class FeatureSpace:
             self._sentences[key] = (doc, self.model_.transform([s.norm for s in doc.content]))
         return self._sentences[key][1]
 
+    def case_profile(self, doc: Segmented) -> tuple[frozenset[str], frozenset[str]]:
+        """Words of ``doc``'s content capitalised mid-sentence, and in lower case."""
+        key = id(doc)
+        if key not in self._profiles:
+            self._profiles[key] = (doc, case_profile(s.norm for s in doc.content))
+        return self._profiles[key][1]
+
     def document(self, doc: Segmented) -> DocumentFeatures:
-        """Shingles, MinHash signature and whole-text TF-IDF vectors of ``doc``."""
+        """Shingles, MinHash signature and whole-article TF-IDF vectors of ``doc``."""
         key = id(doc)
         if key not in self._documents:
             candidates = self.config.candidates
             found = frozenset(article_shingles(doc, candidates.shingle_size))
-            text = " ".join(s.norm for s in doc.content)
-            vectors = self.model_.transform([text])
+            # The sum of the sentence vectors, renormalised: the article read once, not twice.
+            sentences = self.sentences(doc)
             features = DocumentFeatures(
-                found, minhash(found, candidates) if found else None, vectors.word, vectors.char
+                found,
+                minhash(found, candidates) if found else None,
+                _normalised_sum(sentences.word),
+                _normalised_sum(sentences.char),
             )
             self._documents[key] = (doc, features)
         return self._documents[key][1]
@@ -193,3 +211,11 @@ class FeatureSpace:
         """Drop what was computed for ``doc``, to bound memory on a large corpus."""
         self._sentences.pop(id(doc), None)
         self._documents.pop(id(doc), None)
+        self._profiles.pop(id(doc), None)
+
+
+def _normalised_sum(rows: Any) -> Any:
+    from scipy.sparse import csr_matrix
+    from sklearn.preprocessing import normalize
+
+    return normalize(csr_matrix(rows.sum(axis=0)))

@@ -92,6 +92,15 @@ def name_vocabulary(texts: Iterable[str]) -> frozenset[str]:
     A word is a name when it is capitalised somewhere other than at the start of a sentence and
     never appears in lower case: "Putin" and "Pyongyang" are names, "Cooperation" is not.
     """
+    return names_from([case_profile(texts)])
+
+
+def case_profile(texts: Iterable[str]) -> tuple[frozenset[str], frozenset[str]]:
+    """The words of ``texts`` seen capitalised mid-sentence, and those seen in lower case.
+
+    Kept per article so that the names of a pair of articles can be combined without reading
+    them again (:func:`names_from`).
+    """
     capitalised: set[str] = set()
     lowercase: set[str] = set()
     for text in texts:
@@ -103,6 +112,16 @@ def name_vocabulary(texts: Iterable[str]) -> frozenset[str]:
                     capitalised.add(lowered)
             elif token[:1].isalpha():
                 lowercase.add(lowered)
+    return frozenset(capitalised), frozenset(lowercase)
+
+
+def names_from(profiles: Iterable[tuple[frozenset[str], frozenset[str]]]) -> frozenset[str]:
+    """Names across several case profiles: capitalised in one, lower case in none."""
+    capitalised: set[str] = set()
+    lowercase: set[str] = set()
+    for upper, lower in profiles:
+        capitalised |= upper
+        lowercase |= lower
     return frozenset(capitalised - lowercase)
 
 
