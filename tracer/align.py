@@ -107,19 +107,6 @@ def align(
     return Alignment(links_a, links_b, pairs, ordered)
 
 
-def sentence_similarity_matrix(
-    a_texts: Sequence[str], b_texts: Sequence[str], config: AlignConfig | None = None
-) -> FloatMatrix:
-    """Combined TF-IDF similarity of every sentence of ``a_texts`` with every one of ``b_texts``.
-
-    IDF weights are fitted on the sentences of both sides together; ineligible pairs score 0
-    (see :func:`eligible_similarity`).
-    """
-    config = config or AlignConfig()
-    model = SentenceSimilarity(config.word_weight).fit([*a_texts, *b_texts])
-    return eligible_similarity(model.matrix(a_texts, b_texts), a_texts, b_texts, config)
-
-
 def eligible_similarity(
     combined: FloatMatrix,
     a_texts: Sequence[str],

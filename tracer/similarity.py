@@ -99,16 +99,11 @@ class SentenceSimilarity:
         """Similarity of each pair ``(a_texts[i], b_texts[i])``."""
         import numpy as np
 
-        word_a, word_b = self._vectors(self.word_vectorizer_, a_texts, b_texts)
-        char_a, char_b = self._vectors(self.char_vectorizer_, a_texts, b_texts)
-        word = np.asarray(word_a.multiply(word_b).sum(axis=1)).ravel()
-        char = np.asarray(char_a.multiply(char_b).sum(axis=1)).ravel()
+        a_vectors, b_vectors = self.transform(a_texts), self.transform(b_texts)
+        word = np.asarray(a_vectors.word.multiply(b_vectors.word).sum(axis=1)).ravel()
+        char = np.asarray(a_vectors.char.multiply(b_vectors.char).sum(axis=1)).ravel()
         result: FloatArray = self.word_weight * word + (1.0 - self.word_weight) * char
         return result
-
-    @staticmethod
-    def _vectors(vectorizer: Any, a_texts: Sequence[str], b_texts: Sequence[str]) -> Any:
-        return vectorizer.transform(list(a_texts)), vectorizer.transform(list(b_texts))
 
 
 @dataclass(frozen=True, slots=True)
