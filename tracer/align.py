@@ -35,7 +35,14 @@ from tracer.model import (
     Span,
 )
 from tracer.similarity import FeatureSpace, SentenceSimilarity
-from tracer.tokens import content_stems, lower_words, name_vocabulary, names_from, words
+from tracer.tokens import (
+    WORD_PATTERN,
+    content_stems,
+    lower_words,
+    name_vocabulary,
+    names_from,
+    words,
+)
 
 if TYPE_CHECKING:
     import numpy as np
@@ -439,14 +446,64 @@ def _passage(
     return Passage(
         a_id=a.article.id,
         b_id=b.article.id,
-        a_span=_range(a, a_indices),
-        b_span=_range(b, b_indices),
+        a_span=_trimmed(a, a_indices, b, b_indices, alignment.links_a, config),
+        b_span=_trimmed(b, b_indices, a, a_indices, alignment.links_b, config),
         a_sentences=tuple(sorted(a_indices)),
         b_sentences=tuple(sorted(b_indices)),
         label=label,
         similarity=round(sum(s.span.length * link.similarity for s, link in linked) / total, 4),
         overlap=round(sum(s.span.length * link.overlap for s, link in linked) / total, 4),
     )
+
+
+def _trimmed(
+    doc: Segmented,
+    indices: frozenset[int],
+    other: Segmented,
+    other_indices: frozenset[int],
+    links: Sequence[SentenceLink],
+    config: AlignConfig,
+) -> Span:
+    """The passage's span in ``doc``, its first and last sentences cut to the shared words.
+
+    A passage may begin or end inside a sentence (a quote lifted from the middle of one); copied
+    boundary sentences are trimmed to the first and last run of ``trim_run`` words shared
+    verbatim with their counterparts, when there is one.
+    """
+    span = _range(doc, indices)
+    if config.trim_run <= 0:
+        return span
+    first, last = doc.sentences[min(indices)], doc.sentences[max(indices)]
+    start, end = span.start, span.end
+    runs = _shared_runs(first, links[first.index], other, other_indices, config.trim_run)
+    # Cut only at words: opening quotes and final punctuation stay with what they enclose.
+    if runs and WORD_PATTERN.search(first.text[: runs[0][0]]):
+        start = first.span.start + runs[0][0]
+    runs = _shared_runs(last, links[last.index], other, other_indices, config.trim_run)
+    if runs and WORD_PATTERN.search(last.text[runs[-1][1] :]):
+        end = last.span.start + runs[-1][1]
+    return Span(start, end) if start < end else span
+
+
+def _shared_runs(
+    sentence: Sentence,
+    link: SentenceLink,
+    other: Segmented,
+    other_indices: frozenset[int],
+    minimum: int,
+) -> list[tuple[int, int]]:
+    """Character ranges (in ``sentence.text``) of word runs shared with its counterparts."""
+    counterparts = [i for i in sorted(link.counterparts) if i in other_indices]
+    if link.label != "copied" or not counterparts:
+        return []  # a paraphrase shares words, not runs: its edges are not where it ends
+    own = [(m.start(), m.end(), m.group().lower()) for m in WORD_PATTERN.finditer(sentence.text)]
+    theirs = [w.lower() for i in counterparts for w in words(other.sentences[i].text)]
+    matcher = difflib.SequenceMatcher(None, [w for _, _, w in own], theirs, autojunk=False)
+    return [
+        (own[block.a][0], own[block.a + block.size - 1][1])
+        for block in matcher.get_matching_blocks()
+        if block.size >= minimum
+    ]
 
 
 def _content_ordinals(doc: Segmented) -> dict[int, int]:

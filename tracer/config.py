@@ -2,7 +2,8 @@
 
 Defaults were chosen on the seed articles and the development parts of the benchmark sets (never
 on their test parts); ``bench/`` reports how they fare on held-out data. The passage settings
-(``passage_gap``, ``summary_gap``, ``merge_gap``) were fitted on the PAN 2013 dev pairs.
+(``passage_gap``, ``summary_gap``, ``merge_gap``, ``trim_run``) were fitted on the PAN 2013 dev
+pairs.
 """
 
 from __future__ import annotations
@@ -53,6 +54,8 @@ class AlignConfig:
             summary draws on a long stretch of its source).
         merge_gap: passages this close (in sentences) in both articles, in either order, are
             one passage (a reordered passage).
+        trim_run: copied sentences at a passage's ends are cut to the first and last run of at
+            least this many words shared verbatim (0: whole sentences).
         summary_similarity: the similarity a link needs to make such a summary skip.
         max_extra_distance: a further counterpart of a many-to-one match must lie within this
             many content sentences of the best one.
@@ -64,11 +67,12 @@ class AlignConfig:
     one_sided_similarity: float = 0.5
     copy_threshold: float = 0.8
     word_weight: float = 0.5
-    passage_gap: int = 12
+    passage_gap: int = 20
     max_extra_distance: int = 3
     summary_gap: int = 40
     summary_similarity: float = 0.5
-    merge_gap: int = 12
+    merge_gap: int = 20
+    trim_run: int = 2
 
 
 @dataclass(frozen=True, slots=True)

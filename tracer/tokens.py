@@ -10,7 +10,8 @@ import re
 from collections.abc import Iterable, Sequence
 from functools import lru_cache
 
-_WORD = re.compile(r"\w+(?:['-]\w+)*")
+WORD_PATTERN = re.compile(r"\w+(?:['-]\w+)*")
+"""A word: letters and digits, with inner apostrophes and hyphens ("Kyiv's", "co-operation")."""
 
 # English function words, plus the reporting vocabulary every news article uses ("said",
 # "according", "reported"): sharing those says nothing about sharing a passage.
@@ -41,12 +42,12 @@ def words(text: str) -> list[str]:
         >>> words("Kyiv's counter-offensive, 2023.")
         ["Kyiv's", 'counter-offensive', '2023']
     """
-    return _WORD.findall(text)
+    return WORD_PATTERN.findall(text)
 
 
 def lower_words(text: str) -> list[str]:
     """The words of ``text``, lower-cased: the unit of verbatim (copied) comparison."""
-    return [word.lower() for word in _WORD.findall(text)]
+    return [word.lower() for word in WORD_PATTERN.findall(text)]
 
 
 @lru_cache(maxsize=65536)
