@@ -43,7 +43,7 @@ def cli() -> None:
     "config_path",
     type=_PATH,
     default=None,
-    help="TOML file with [align] / [candidates] settings.",
+    help="TOML file with [align] / [candidates] settings (see tracer/config.py).",
 )
 def compare(
     a: Path, b: Path, as_json: bool, min_score: float | None, quiet: bool, config_path: Path | None
@@ -93,7 +93,7 @@ def compare(
     "config_path",
     type=_PATH,
     default=None,
-    help="TOML file with [align] / [candidates] / [derive] settings.",
+    help="TOML file with [clean] / [align] / [candidates] / [derive] settings.",
 )
 @click.option("--quiet", "-q", is_flag=True, help="No progress bar and no summary.")
 def trace(
@@ -129,14 +129,15 @@ def trace(
             warnings=corpus.warnings,
             on_progress=progress.update,
         )
-    written = write_trace(result, out_dir)
+    write_trace(result, out_dir)
     if not no_report:
         from tracer.report import write_report
 
-        written.extend(write_report(result, out_dir))
+        write_report(result, out_dir)
     if quiet:
         return
-    _print_problems(corpus.problems + corpus.warnings)
+    _print_problems(corpus.problems)
+    _print_problems(corpus.warnings, kind="warning")
     stats = result.stats
     derived = sum(1 for e in result.edges if e.kind == "derived")
     related = sum(1 for e in result.edges if e.kind == "related")
@@ -155,9 +156,9 @@ def trace(
 _MAX_PROBLEM_LINES = 20
 
 
-def _print_problems(problems: tuple[Problem, ...]) -> None:
+def _print_problems(problems: tuple[Problem, ...], kind: str = "skipped") -> None:
     for problem in problems[:_MAX_PROBLEM_LINES]:
-        click.echo(f"tracer: skipped: {problem}", err=True)
+        click.echo(f"tracer: {kind}: {problem}", err=True)
     if len(problems) > _MAX_PROBLEM_LINES:
         click.echo(f"tracer: ... and {len(problems) - _MAX_PROBLEM_LINES} more", err=True)
 
