@@ -75,12 +75,20 @@ def trace(
     # One feature space for the corpus: IDF from all articles, vectors computed once per
     # article rather than once per pair.
     space = FeatureSpace(config).fit(docs)
+    # Vectors are dropped after an article's last candidate pair, so memory follows the pairs
+    # in flight rather than the corpus.
+    last_use = {}
+    for position, candidate in enumerate(candidates):
+        last_use[candidate.a] = last_use[candidate.b] = position
     comparisons: list[Comparison] = []
-    for position, candidate in enumerate(candidates, start=1):
+    for position, candidate in enumerate(candidates):
         comparison = compare(docs[candidate.a], docs[candidate.b], config, space=space)
         if comparison.pairs:
             comparisons.append(comparison)
-        report("align", position, len(candidates))
+        for member in (candidate.a, candidate.b):
+            if last_use[member] == position:
+                space.forget(docs[member])
+        report("align", position + 1, len(candidates))
 
     derivation = derive(docs, attributions, comparisons, config.derive)
     by_article: dict[str, list[Comparison]] = {}
