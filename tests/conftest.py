@@ -1,12 +1,22 @@
-"""Shared fixtures: the seed articles and a runner for the real ``tracer`` entry point."""
+"""Shared fixtures (the seed articles, a runner for the real ``tracer`` entry point) and the
+Hypothesis profile every property test runs under."""
 
 from __future__ import annotations
 
+import os
 from collections.abc import Callable
 from dataclasses import dataclass
 from pathlib import Path
 
 import pytest
+from hypothesis import settings
+
+# Property tests run the same examples on every machine, so CI failures reproduce; no deadline,
+# since a shared two-core runner makes timings meaningless. HYPOTHESIS_PROFILE=explore searches
+# afresh (random examples, ten times as many) when hunting for new failures.
+settings.register_profile("tracer", derandomize=True, deadline=None)
+settings.register_profile("explore", deadline=None, max_examples=1000)
+settings.load_profile(os.environ.get("HYPOTHESIS_PROFILE", "tracer"))
 
 SEEDS_DIR = Path(__file__).resolve().parent.parent / "seeds"
 

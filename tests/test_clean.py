@@ -46,6 +46,14 @@ texts = st.text(st.characters(exclude_categories=("Cs",)), max_size=120) | st.te
         ("wait\u2026", "wait..."),
         # Decomposed accents compose, so NFD and NFC copies of a text compare equal.
         ("Gene\u0300ve cafe\u0301", "Genève café"),
+        # Whitespace stays single where a dropped character, or a character whose NFKC form
+        # starts with a space ("\u00a8" is " \u0308"), sat between two spaces.
+        ("talks \u200b are", "talks are"),
+        ("para one\n\ufeff\npara two", "para one\npara two"),
+        (" \u00a8", " \u0308"),
+        # Every line break ``str.splitlines`` knows is a line break (scraped text uses U+2028).
+        ("Headline\u2028First line.\x85Second line.", "Headline\nFirst line.\nSecond line."),
+        ("0\x1e0", "0\n0"),
     ],
 )
 def test_normalise_folds_typographic_variation(raw: str, expected: str) -> None:
@@ -57,6 +65,30 @@ def test_nfc_and_nfd_forms_of_a_text_normalise_alike() -> None:
     nfd = unicodedata.normalize("NFD", text)
     assert nfd != text
     assert normalise(nfd).text == normalise(text).text
+
+
+@pytest.mark.parametrize(
+    "text",
+    [
+        "한국 언론은 협상이 진행 중이라고 보도했다.",
+        "がんばる プーチン",
+        "آنها",
+        "கொழும்பு",
+    ],
+)
+def test_nfc_and_nfd_forms_normalise_alike_in_every_script(text: str) -> None:
+    # Hangul jamo, kana voicing marks and Arabic or Tamil vowel signs compose outside the Latin
+    # combining block.
+    nfd = unicodedata.normalize("NFD", text)
+    assert nfd != text
+    assert normalise(nfd).text == normalise(text).text
+
+
+def test_merged_whitespace_maps_back_to_all_of_its_raw_text() -> None:
+    raw = "talks \u200b are"
+    normalised = normalise(raw)
+    assert normalised.to_raw(Span(5, 6)) == Span(5, 8)
+    assert normalised.to_raw(Span(6, 9)).slice(raw) == "are"
 
 
 def test_normalise_leaves_plain_ascii_alone() -> None:

@@ -6,7 +6,7 @@ import pytest
 from hypothesis import given, settings
 from hypothesis import strategies as st
 
-from tracer.model import Article, Segmented
+from tracer.model import Article, Segmented, Span
 from tracer.segment import segment, sentence_spans
 
 
@@ -132,6 +132,13 @@ def test_sentence_spans_partition_a_line() -> None:
         'The U.S. Army said "no."',
         "John F. Kirby agreed.",
     ]
+
+
+def test_a_raw_character_is_never_split_between_two_segments() -> None:
+    # "}" and the combining grave after it are one raw unit; the segmenter cuts between them in
+    # the normalised text, and both segments used to claim the unit's raw text.
+    doc = segment(Article("x", "{0:}\u0300"))
+    assert [(s.span, s.text) for s in doc.sentences] == [(Span(0, 5), "{0:}\u0300")]
 
 
 def test_whitespace_only_article_has_no_segments() -> None:

@@ -23,7 +23,7 @@ from collections.abc import Sequence
 from dataclasses import dataclass
 from typing import TYPE_CHECKING
 
-from tracer.config import AlignConfig
+from tracer.config import AlignConfig, TracerConfig
 from tracer.model import (
     AlignedPair,
     Label,
@@ -34,7 +34,7 @@ from tracer.model import (
     Shares,
     Span,
 )
-from tracer.similarity import FeatureSpace, SentenceSimilarity
+from tracer.similarity import FeatureSpace
 from tracer.tokens import (
     WORD_PATTERN,
     content_stems,
@@ -85,8 +85,8 @@ def align(
         >>> [link.label for link in align(a, b).links_b]
         ['paraphrased']
 
-    ``space`` holds sentence vectors fitted on a corpus; without one, IDF weights are fitted on
-    the sentences of the two articles.
+    ``space`` caches what is computed per article (a corpus trace passes one); IDF weights are
+    always fitted on the sentences of the two articles.
     """
     config = config or AlignConfig()
     a_content = [s for s in a.sentences if not s.boilerplate]
@@ -95,15 +95,13 @@ def align(
     if a_content and b_content:
         a_texts, b_texts = [s.norm for s in a_content], [s.norm for s in b_content]
         if space is None:
-            combined = SentenceSimilarity(config.word_weight).fit([*a_texts, *b_texts])
-            raw = combined.matrix(a_texts, b_texts)
-            names = combined.names_
-        else:
-            raw = space.model_.matrix(space.sentences(a), space.sentences(b))
-            names = names_from([space.case_profile(a), space.case_profile(b)])
+            space = FeatureSpace(TracerConfig(align=config))
+        raw = space.pair(a, b).similarity
+        names = names_from([space.case_profile(a), space.case_profile(b)])
         a_stems = [content_stems(words(t), names) for t in a_texts]
         b_stems = [content_stems(words(t), names) for t in b_texts]
         similarity = eligible_similarity(raw, a_texts, b_texts, config, (a_stems, b_stems))
+        similarity = _prefer_identical(similarity, a_texts, b_texts)
         edges = _select_edges(a_content, b_content, similarity, config, (a_stems, b_stems))
     a_tokens = {s.index: lower_words(s.norm) for s in a_content}
     b_tokens = {s.index: lower_words(s.norm) for s in b_content}
@@ -112,6 +110,20 @@ def align(
     pairs = _pairs(edges, a_tokens, b_tokens, config)
     ordered = tuple(sorted((x, y, score) for (x, y), score in edges.items()))
     return Alignment(links_a, links_b, pairs, ordered)
+
+
+def could_link(similarity: FloatMatrix, config: AlignConfig) -> bool:
+    """Whether any sentence pair is similar enough to be linked: a cheap test before aligning.
+
+    :func:`align` links a sentence only to a counterpart scoring at least ``min_similarity``
+    (and eligibility only lowers scores), so a pair failing this test shares nothing.
+
+    Example:
+        >>> import numpy as np
+        >>> could_link(np.array([[0.1, 0.2]]), AlignConfig())
+        False
+    """
+    return bool(similarity.size) and float(similarity.max()) >= config.min_similarity
 
 
 def eligible_similarity(
@@ -145,6 +157,32 @@ def eligible_similarity(
                 a_texts[row], b_texts[column], config
             )
     result: FloatMatrix = np.where(eligible, combined, 0.0)
+    return result
+
+
+# Small enough never to cross a threshold or show in a rounded score.
+_IDENTICAL_BONUS = 1e-9
+
+
+def _prefer_identical(
+    similarity: FloatMatrix, a_texts: Sequence[str], b_texts: Sequence[str]
+) -> FloatMatrix:
+    """Let a sentence's verbatim copy win a tie against a reordering of the same words.
+
+    Two sentences with the same words in another order have the same TF-IDF vectors; without
+    this, the tie would go to whichever comes first.
+    """
+    import numpy as np
+
+    b_positions: dict[str, list[int]] = {}
+    for column, text in enumerate(b_texts):
+        b_positions.setdefault(text, []).append(column)
+    bonus = np.zeros(similarity.shape)
+    for row, text in enumerate(a_texts):
+        for column in b_positions.get(text, ()):
+            if similarity[row, column] > 0.0:
+                bonus[row, column] = _IDENTICAL_BONUS
+    result: FloatMatrix = similarity + bonus
     return result
 
 

@@ -39,8 +39,9 @@ def compare(
     ``a`` and ``b`` may be ``Article`` values, raw text, or paths to text files. Every sentence of
     both comes back labelled copied / paraphrased / original / boilerplate, with its best
     counterpart and scores; aligned pairs, merged passages, document-level figures and the share
-    of each article by label come with it. ``space`` holds vectors fitted on a corpus (as
-    :func:`tracer.pipeline.trace` passes); without one, they are fitted on the two articles.
+    of each article by label come with it. ``space`` caches per-article features across
+    calls (as :func:`tracer.pipeline.trace` passes one); the result depends on the two articles
+    alone either way.
 
     Example:
         >>> result = compare("Moscow could pay with grain, oil and military technology.",
@@ -52,7 +53,7 @@ def compare(
     a_doc = as_segmented(a, "A")
     b_doc = as_segmented(b, "B")
     if space is None:
-        space = FeatureSpace(config).fit([a_doc, b_doc])
+        space = FeatureSpace(config)
     alignment = align(a_doc, b_doc, config.align, space=space)
     return Comparison(
         a=a_doc,

@@ -7,15 +7,19 @@ signatures feed locality-sensitive hashing, so only pairs worth aligning are ali
 from __future__ import annotations
 
 from collections import Counter
-from collections.abc import Iterator, Sequence
+from collections.abc import Sequence
 from collections.abc import Set as AbstractSet
 from dataclasses import dataclass
-from typing import Any
+from typing import TYPE_CHECKING
 
 from tracer.config import CandidateConfig, TracerConfig
+from tracer.lsh import band_keys, candidate_pairs, minhash_signatures, optimal_bands
 from tracer.model import DocumentSimilarity, Segmented
 from tracer.similarity import FeatureSpace, article_shingles
 from tracer.tokens import content_stems, words
+
+if TYPE_CHECKING:
+    from tracer.lsh import IntArray, UIntArray
 
 
 def containment(part: AbstractSet[str], whole: AbstractSet[str]) -> float:
@@ -39,8 +43,8 @@ def document_similarity(
 ) -> DocumentSimilarity:
     """Whole-article figures for a pair: Jaccard (MinHash estimate), containments, cosines.
 
-    ``space`` holds the fitted vectors (a corpus trace passes its own); without one, IDF is
-    fitted on the sentences of the two articles.
+    ``space`` caches per-article features (a corpus trace passes its own); the TF-IDF cosines
+    weigh terms by IDF over the two articles' sentences.
 
     Example:
         >>> from tracer.model import Article
@@ -50,8 +54,9 @@ def document_similarity(
         1.0
     """
     if space is None:
-        space = FeatureSpace(TracerConfig(candidates=config or CandidateConfig())).fit([a, b])
+        space = FeatureSpace(TracerConfig(candidates=config or CandidateConfig()))
     a_features, b_features = space.document(a), space.document(b)
+    pair = space.pair(a, b)
     jaccard = 0.0
     if a_features.signature is not None and b_features.signature is not None:
         jaccard = float(a_features.signature.jaccard(b_features.signature))
@@ -59,29 +64,27 @@ def document_similarity(
         jaccard=round(jaccard, 4),
         containment_a_in_b=round(containment(a_features.shingles, b_features.shingles), 4),
         containment_b_in_a=round(containment(b_features.shingles, a_features.shingles), 4),
-        tfidf_word_cosine=round(_cosine(a_features.word, b_features.word), 4),
-        tfidf_char_cosine=round(_cosine(a_features.char, b_features.char), 4),
+        tfidf_word_cosine=round(pair.word_cosine, 4),
+        tfidf_char_cosine=round(pair.char_cosine, 4),
     )
-
-
-def _cosine(a_vector: Any, b_vector: Any) -> float:
-    return float((a_vector @ b_vector.T).toarray()[0, 0])
 
 
 # --- corpus scale --------------------------------------------------------------------------------
 
-# Exact checks accept a little less than the LSH threshold: LSH is tuned to return pairs *around*
-# its threshold, and a pair just under it is still worth aligning.
+# Checks accept a little less than the LSH threshold: LSH is tuned to return pairs *around* its
+# threshold, and a pair just under it is still worth aligning.
 _EXACT_CHECK_SLACK = 0.8
+# Candidate pairs whose signatures are compared at once (pairs x num_perm x 8 bytes).
+_CHECK_BLOCK = 100_000
 
 
 @dataclass(frozen=True, slots=True)
 class CandidatePair:
     """Two articles worth aligning (indices into the corpus, ``a < b``) and why they were picked.
 
-    ``reasons`` holds any of ``"jaccard"`` (similar shingle sets), ``"containment"`` (one article's
-    shingles largely inside the other's) and ``"sentence"`` (a pair of sentences with similar
-    content words: how paraphrases are found), or ``"all-pairs"`` on a small corpus.
+    ``reasons`` holds ``"jaccard"`` (similar shingle sets), ``"sentence"`` (a pair of sentences
+    with similar content words: how paraphrases and excerpts are found), or both; or
+    ``"all-pairs"`` on a small corpus.
     """
 
     a: int
@@ -94,9 +97,13 @@ def find_candidates(
 ) -> tuple[CandidatePair, ...]:
     """Pick the article pairs worth aligning without comparing all pairs.
 
-    Three MinHash indexes (datasketch) vote: LSH over word-shingle sets (near duplicates), LSH
-    Ensemble for containment (an excerpt or short rewrite *inside* a long source), and LSH over
-    each sentence's content-word stems (paraphrased sentences share words, not word sequences).
+    Two MinHash LSH indexes (:mod:`tracer.lsh`) vote: one over word-shingle sets (near
+    duplicates and long shared stretches), one over each sentence's distinctive content-word
+    stems (a sentence copied into a long article, and paraphrases, which share words, not word
+    sequences). Each LSH hit is then checked on the MinHash estimate of the two sets' Jaccard.
+
+    Whether a pair is picked depends on the two articles and on which stems are common in the
+    corpus, nothing else: no index order, no partitioning by size.
 
     Example:
         >>> from tracer.model import Article
@@ -116,74 +123,35 @@ def find_candidates(
             for b in range(a + 1, len(docs))
         )
     reasons: dict[tuple[int, int], set[str]] = {}
-
-    def vote(x: int, y: int, reason: str) -> None:
-        if x != y:
-            reasons.setdefault((min(x, y), max(x, y)), set()).add(reason)
-
     shingle_sets = [article_shingles(doc, config.shingle_size) for doc in docs]
-    for x, y, reason in _document_votes(shingle_sets, config):
-        vote(x, y, reason)
-    for x, y in _sentence_votes(docs, config):
-        vote(x, y, "sentence")
+    for x, y in _document_votes(shingle_sets, config).tolist():
+        reasons.setdefault((x, y), set()).add("jaccard")
+    for x, y in _sentence_votes(docs, config).tolist():
+        reasons.setdefault((x, y), set()).add("sentence")
     return tuple(
         CandidatePair(a, b, tuple(sorted(found))) for (a, b), found in sorted(reasons.items())
     )
 
 
-def _document_votes(
-    shingle_sets: Sequence[set[str]], config: CandidateConfig
-) -> Iterator[tuple[int, int, str]]:
-    from datasketch import MinHash, MinHashLSH, MinHashLSHEnsemble
-
+def _document_votes(shingle_sets: Sequence[set[str]], config: CandidateConfig) -> IntArray:
+    """Article pairs whose shingle sets have a Jaccard (estimate) near the LSH threshold."""
     present = [i for i, shingle_set in enumerate(shingle_sets) if shingle_set]
-    if len(present) < 2:
-        return
-    signatures = MinHash.bulk(
-        [[s.encode("utf-8") for s in sorted(shingle_sets[i])] for i in present],
-        num_perm=config.num_perm,
-        seed=config.seed,
+    signatures = minhash_signatures(
+        [shingle_sets[i] for i in present], config.num_perm, config.seed
     )
-    jaccard_index = MinHashLSH(threshold=config.lsh_threshold, num_perm=config.num_perm)
-    with jaccard_index.insertion_session() as session:
-        for key, signature in zip(present, signatures, strict=True):
-            session.insert(key, signature, check_duplication=False)
-    containment_index = MinHashLSHEnsemble(
-        threshold=config.containment_threshold, num_perm=config.num_perm, num_part=8
-    )
-    containment_index.index(
-        (key, signature, len(shingle_sets[key]))
-        for key, signature in zip(present, signatures, strict=True)
-    )
-    # LSH answers are probabilistic both ways; each hit is checked on the exact sets, so a pair
-    # is aligned only when it really shares enough shingles.
-    for key, signature in zip(present, signatures, strict=True):
-        own = shingle_sets[key]
-        for found in jaccard_index.query(signature):
-            other = shingle_sets[int(found)]
-            shared = len(own & other)
-            if shared >= config.min_shared_shingles and shared / len(own | other) >= (
-                config.lsh_threshold * _EXACT_CHECK_SLACK
-            ):
-                yield key, int(found), "jaccard"
-        for found in containment_index.query(signature, len(own)):
-            shared = len(own & shingle_sets[int(found)])
-            if shared >= config.min_shared_shingles and shared / len(own) >= (
-                config.containment_threshold * _EXACT_CHECK_SLACK
-            ):
-                yield key, int(found), "containment"
+    sizes = [len(shingle_sets[i]) for i in present]
+    pairs = _checked_pairs(signatures, sizes, config.lsh_threshold, config.min_shared_shingles)
+    return _as_owner_pairs(pairs, present)
 
 
-def _sentence_votes(
-    docs: Sequence[Segmented], config: CandidateConfig
-) -> Iterator[tuple[int, int]]:
+def _sentence_votes(docs: Sequence[Segmented], config: CandidateConfig) -> IntArray:
     """Article pairs with a pair of sentences sharing distinctive content words.
 
     Stems found in more than ``max_stem_doc_share`` of the articles (and in more than
     ``min_common_stem_docs`` of them) say nothing about a shared passage ("mln", "said", "year")
-    and are left out; every LSH hit is then checked on the exact stem sets.
+    and are left out; so are sentences with fewer than ``min_sentence_stems`` stems left.
     """
-    from datasketch import MinHash, MinHashLSH
+    import numpy as np
 
     no_names: frozenset[str] = frozenset()
     per_doc = [
@@ -203,28 +171,68 @@ def _sentence_votes(
             if len(distinctive) >= config.min_sentence_stems:
                 owners.append(position)
                 stem_sets.append(distinctive)
-    if len(set(owners)) < 2:
-        return
-    signatures = MinHash.bulk(
-        [[s.encode("utf-8") for s in sorted(stems)] for stems in stem_sets],
-        num_perm=config.sentence_num_perm,
-        seed=config.seed,
+    signatures = minhash_signatures(stem_sets, config.sentence_num_perm, config.seed, hashes={})
+    pairs = _checked_pairs(
+        signatures,
+        [len(s) for s in stem_sets],
+        config.sentence_lsh_threshold,
+        config.min_sentence_stems,
+        owners=np.asarray(owners, dtype=np.int64),
     )
-    index = MinHashLSH(threshold=config.sentence_lsh_threshold, num_perm=config.sentence_num_perm)
-    with index.insertion_session() as session:
-        for key, signature in enumerate(signatures):
-            session.insert(key, signature, check_duplication=False)
-    voted: set[tuple[int, int]] = set()
-    for key, signature in enumerate(signatures):
-        for found in index.query(signature):
-            other = int(found)
-            pair = (owners[key], owners[other])
-            if other <= key or pair[0] == pair[1] or pair in voted:
-                continue
-            shared = len(stem_sets[key] & stem_sets[other])
-            union = len(stem_sets[key] | stem_sets[other])
-            if shared >= config.min_sentence_stems and shared / union >= (
-                config.sentence_lsh_threshold * _EXACT_CHECK_SLACK
-            ):
-                voted.add(pair)
-                yield pair
+    # Sentences are short, so the MinHash estimate is coarse: the stem sets themselves decide.
+    floor = config.sentence_lsh_threshold * _EXACT_CHECK_SLACK
+    exact = [
+        len(stem_sets[x] & stem_sets[y]) >= config.min_sentence_stems
+        and len(stem_sets[x] & stem_sets[y]) >= floor * len(stem_sets[x] | stem_sets[y])
+        for x, y in pairs.tolist()
+    ]
+    return _as_owner_pairs(pairs[np.asarray(exact, dtype=bool)], owners)
+
+
+def _checked_pairs(
+    signatures: UIntArray,
+    sizes: Sequence[int],
+    threshold: float,
+    min_shared: int,
+    *,
+    owners: IntArray | None = None,
+) -> IntArray:
+    """Row pairs that share an LSH band and whose estimated Jaccard and overlap are enough.
+
+    LSH is tuned to return pairs *around* its threshold, so the check accepts a little less than
+    the threshold: a pair just under it is still worth aligning. Rows of the same owner (two
+    sentences of one article) are not paired.
+    """
+    import numpy as np
+
+    if len(signatures) < 2:
+        return np.empty((0, 2), dtype=np.int64)
+    # The band width that best separates the threshold, with every permutation used: more
+    # bands than the optimum only add recall, which matters more here than a few extra checks.
+    rows = optimal_bands(threshold, signatures.shape[1])[1]
+    pairs = candidate_pairs(band_keys(signatures, signatures.shape[1] // rows, rows))
+    if owners is not None and len(pairs):
+        pairs = pairs[owners[pairs[:, 0]] != owners[pairs[:, 1]]]
+    keep = np.zeros(len(pairs), dtype=bool)
+    size = np.asarray(sizes, dtype=np.float64)
+    for start in range(0, len(pairs), _CHECK_BLOCK):
+        block = pairs[start : start + _CHECK_BLOCK]
+        jaccard = (signatures[block[:, 0]] == signatures[block[:, 1]]).mean(axis=1)
+        # |A & B| = J (|A| + |B|) / (1 + J)
+        shared = jaccard * (size[block[:, 0]] + size[block[:, 1]]) / (1.0 + jaccard)
+        keep[start : start + len(block)] = (jaccard >= threshold * _EXACT_CHECK_SLACK) & (
+            shared >= min_shared - 0.5
+        )
+    return pairs[keep]
+
+
+def _as_owner_pairs(pairs: IntArray, owners: Sequence[int]) -> IntArray:
+    """Row pairs mapped to owner pairs ``(x, y)``, ``x < y``, without repeats, sorted."""
+    import numpy as np
+
+    if not len(pairs):
+        return np.empty((0, 2), dtype=np.int64)
+    mapped = np.asarray(owners, dtype=np.int64)[pairs]
+    mapped.sort(axis=1)
+    result: IntArray = np.unique(mapped, axis=0)
+    return result

@@ -44,13 +44,22 @@ _REPLACEMENTS = {
     "\u00d7": "x",
 }
 _DROPPED = frozenset("\u200b\u200c\u200d\u2060\ufeff\u00ad")
-# Combining diacritics (Latin, Greek, Cyrillic): a letter followed by them is normalised as one
-# unit, so decomposed "e\u0301" composes to the same "\u00e9" as the precomposed character.
-_COMBINING = "\u0300-\u036f\u1ab0-\u1aff\u1dc0-\u1dff\u20d0-\u20ff\ufe20-\ufe2f"
-# Runs that need work: a letter with combining marks, any whitespace other than a lone space, and
-# any non-ASCII character. Everything between two matches is copied through with an identity
-# offset map, which keeps the common (ASCII) case fast.
-_NEEDS_WORK = re.compile(rf"\S[{_COMBINING}]+|\s{{2,}}|[^\S ]|[^\x00-\x7f]")
+# What ends a line, as ``str.splitlines`` sees it: the pipeline finds repeated page furniture in
+# raw lines split that way, and scraped text often breaks lines with U+2028 or NEL.
+_LINE_BREAKS = frozenset("\n\r\x0b\x0c\x1c\x1d\x1e\x85\u2028\u2029")
+# Characters NFC composes with the one before them although they are not combining marks:
+# Hangul vowel and final-consonant jamo, and vowel signs of Indic and Southeast Asian scripts.
+_COMPOSING_STARTERS = frozenset(
+    [chr(code) for code in range(0x1161, 0x1176)]
+    + [chr(code) for code in range(0x11A8, 0x11C3)]
+    + list("\u09be\u09d7\u0b3e\u0b56\u0b57\u0bbe\u0bd7\u0cc2\u0cd5\u0cd6\u0d3e\u0d57\u0dcf")
+    + list("\u0ddf\u102e\u1b35\U00011127\U0001133e\U00011357\U000114b0\U000114ba")
+    + list("\U000114bd\U000115af\U00011930")
+)
+# Runs that need work: any whitespace other than a lone space, and any non-ASCII character (with
+# the ASCII letter before it when it is a combining mark). Everything between two matches is
+# copied through with an identity offset map, which keeps the common (ASCII) case fast.
+_NEEDS_WORK = re.compile(r"\s{2,}|[^\S ]|[^\x00-\x7f]")
 
 
 @dataclass(frozen=True, slots=True)
@@ -91,28 +100,73 @@ def normalise(raw: str) -> Normalised:
     starts: list[int] = []
     ends: list[int] = []
     position = 0
+    size = len(raw)
     for match in _NEEDS_WORK.finditer(raw):
-        if match.start() > position:
-            out.append(raw[position : match.start()])
-            starts.extend(range(position, match.start()))
-            ends.extend(range(position + 1, match.start() + 1))
+        start, end = match.span()
+        if start < position:
+            continue  # a mark already taken into the unit before it
         piece = match.group()
-        if piece.isspace():
-            replacement = "\n" if ("\n" in piece or "\r" in piece) else " "
+        whitespace = piece.isspace()
+        if not whitespace:
+            # A letter and the marks after it are one unit, so that decomposed "e\u0301" or
+            # "\u304b\u3099" composes to the same character as the precomposed text.
+            if start > position and _joins(piece[0]) and not raw[start - 1].isspace():
+                start -= 1
+            while end < size and _joins(raw[end]):
+                end += 1
+        if start > position:
+            out.append(raw[position:start])
+            starts.extend(range(position, start))
+            ends.extend(range(position + 1, start + 1))
+        if whitespace:
+            replacement = " " if _LINE_BREAKS.isdisjoint(piece) else "\n"
             out.append(replacement)
-            starts.append(match.start())
-            ends.append(match.end())
+            starts.append(start)
+            ends.append(end)
         else:
-            replacement = _normalise_char(piece)
+            replacement = _normalise_char(raw[start:end])
             out.append(replacement)
-            starts.extend([match.start()] * len(replacement))
-            ends.extend([match.end()] * len(replacement))
-        position = match.end()
-    if position < len(raw):
+            starts.extend([start] * len(replacement))
+            ends.extend([end] * len(replacement))
+        position = end
+    if position < size:
         out.append(raw[position:])
-        starts.extend(range(position, len(raw)))
-        ends.extend(range(position + 1, len(raw) + 1))
-    return Normalised("".join(out), tuple(starts), tuple(ends))
+        starts.extend(range(position, size))
+        ends.extend(range(position + 1, size + 1))
+    text = "".join(out)
+    if _ADJACENT_SPACES.search(text):
+        return _collapse_spaces(text, starts, ends)
+    return Normalised(text, tuple(starts), tuple(ends))
+
+
+# Whitespace from two raw units can still meet: spaces either side of a zero-width character
+# ("a \u200b b"), or a space before a character whose NFKC form starts with one (" \u00a8").
+_ADJACENT_SPACES = re.compile(r"[ \n]{2,}")
+
+
+def _collapse_spaces(text: str, starts: list[int], ends: list[int]) -> Normalised:
+    """Merge runs of normalised whitespace into one character spanning all their raw text."""
+    out: list[str] = []
+    new_starts: list[int] = []
+    new_ends: list[int] = []
+    position = 0
+    for match in _ADJACENT_SPACES.finditer(text):
+        out.append(text[position : match.start()])
+        new_starts.extend(starts[position : match.start()])
+        new_ends.extend(ends[position : match.start()])
+        out.append("\n" if "\n" in match.group() else " ")
+        new_starts.append(starts[match.start()])
+        new_ends.append(ends[match.end() - 1])
+        position = match.end()
+    out.append(text[position:])
+    new_starts.extend(starts[position:])
+    new_ends.extend(ends[position:])
+    return Normalised("".join(out), tuple(new_starts), tuple(new_ends))
+
+
+def _joins(char: str) -> bool:
+    """True when NFC may compose ``char`` with the characters before it (or reorder it)."""
+    return unicodedata.combining(char) > 0 or char in _COMPOSING_STARTERS
 
 
 def _normalise_char(char: str) -> str:

@@ -84,11 +84,10 @@ class CandidateConfig:
         num_perm: MinHash permutations; 128 keeps the Jaccard estimate within about +-0.09.
         seed: MinHash seed, fixed so runs are reproducible.
         lsh_threshold: Jaccard similarity of shingle sets at which document LSH returns a pair.
-        containment_threshold: share of an article's shingles found in another at which LSH
-            Ensemble returns the pair even when Jaccard is low (a short excerpt of a long source).
         sentence_lsh_threshold: Jaccard similarity of two sentences' content-word stems at which
             sentence LSH returns their articles: this is what finds paraphrases, which share
-            words but few word sequences.
+            words but few word sequences, and a short excerpt of a long source, whose shingle
+            sets have a low Jaccard similarity.
         sentence_num_perm: permutations for the (many, short) sentence signatures.
         min_sentence_stems: sentences with fewer distinctive content stems are too short to
             index, and a sentence pair must share this many to make its articles candidates.
@@ -96,7 +95,8 @@ class CandidateConfig:
             signal a shared passage ("mln", "year") and are left out of sentence signatures...
         min_common_stem_docs: ...unless they occur in this few articles or fewer, so that small
             corpora keep every word.
-        min_shared_shingles: a pair picked by shingle LSH must share this many shingles.
+        min_shared_shingles: a pair picked by shingle LSH must share this many shingles
+            (estimated from the MinHash signatures).
         all_pairs_below: corpora with at most this many articles skip LSH and align every pair;
             exact and cheap at that size. Set to 0 to always use LSH.
     """
@@ -105,7 +105,6 @@ class CandidateConfig:
     num_perm: int = 128
     seed: int = 1
     lsh_threshold: float = 0.2
-    containment_threshold: float = 0.3
     sentence_lsh_threshold: float = 0.2
     sentence_num_perm: int = 64
     min_sentence_stems: int = 3

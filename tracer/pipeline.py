@@ -1,15 +1,21 @@
 """The trace pipeline: articles -> segments -> candidates -> alignments -> DAG -> TraceResult.
 
 This is the one place that sequences the stages and reports progress; each stage stays a pure
-function of its inputs.
+function of its inputs. Segmentation and alignment run in a process pool when ``jobs`` > 1:
+both are per-article or per-pair work, and their results are gathered in input order, so the
+result is the same whatever the number of processes.
 """
 
 from __future__ import annotations
 
+import multiprocessing
+import os
 from collections import Counter
-from collections.abc import Callable, Sequence
+from collections.abc import Callable, Iterator, Sequence
+from contextlib import contextmanager
+from typing import Any
 
-from tracer.align import shares
+from tracer.align import could_link, shares
 from tracer.api import compare
 from tracer.attribution import find_attributions
 from tracer.candidates import find_candidates
@@ -33,6 +39,20 @@ ProgressCallback = Callable[[str, int, int], None]
 """Called as ``on_progress(stage, done, total)`` while the pipeline runs."""
 
 _LABEL_RANK = {"copied": 0, "paraphrased": 0, "original": 1, "boilerplate": 2}
+# Work is sent to the pool in chunks: large enough to amortise the round trip, small enough
+# for steady progress and for a worker's feature cache to stay warm within a chunk.
+_SEGMENT_CHUNK = 64
+_ALIGN_CHUNK = 256
+# Below this many items a pool costs more than it saves.
+_MIN_PARALLEL_ITEMS = 200
+
+
+def default_jobs() -> int:
+    """The number of processes to use by default: the CPUs this process may run on."""
+    try:
+        return max(1, len(os.sched_getaffinity(0)))
+    except AttributeError:  # not on Linux
+        return max(1, os.cpu_count() or 1)
 
 
 def trace(
@@ -42,11 +62,13 @@ def trace(
     problems: Sequence[Problem] = (),
     warnings: Sequence[Problem] = (),
     on_progress: ProgressCallback | None = None,
+    jobs: int = 1,
 ) -> TraceResult:
     """Trace a corpus: shared passages, their labels, and the derivation DAG with cited sources.
 
-    Articles are processed in id order, so the result does not depend on input order.
-    ``problems`` and ``warnings`` from ingestion are carried into the result for the summary.
+    Articles are processed in id order, so the result does not depend on input order, nor on
+    ``jobs``, the number of processes that segment and align. ``problems`` and ``warnings``
+    from ingestion are carried into the result for the summary.
 
     Example:
         >>> from tracer.model import Article
@@ -63,33 +85,35 @@ def trace(
 
     furniture = repeated_short_lines(ordered, config.clean)
     docs: list[Segmented] = []
-    for position, article in enumerate(ordered, start=1):
-        docs.append(segment(article, boilerplate_lines=furniture))
-        report("segment", position, len(ordered))
-    attributions = {doc.article.id: find_attributions(doc) for doc in docs}
+    attributions: dict[str, tuple[Attribution, ...]] = {}
+    for doc, found in segment_articles(ordered, furniture, jobs=jobs, on_progress=report):
+        docs.append(doc)
+        attributions[doc.article.id] = found
 
     report("candidates", 0, 1)
     candidates = find_candidates(docs, config.candidates)
     report("candidates", 1, 1)
 
-    # One feature space for the corpus: IDF from all articles, vectors computed once per
-    # article rather than once per pair.
-    space = FeatureSpace(config).fit(docs)
-    # Vectors are dropped after an article's last candidate pair, so memory follows the pairs
-    # in flight rather than the corpus.
-    last_use = {}
-    for position, candidate in enumerate(candidates):
-        last_use[candidate.a] = last_use[candidate.b] = position
-    comparisons: list[Comparison] = []
-    for position, candidate in enumerate(candidates):
-        comparison = compare(docs[candidate.a], docs[candidate.b], config, space=space)
-        if comparison.pairs:
-            comparisons.append(comparison)
-        for member in (candidate.a, candidate.b):
-            if last_use[member] == position:
-                space.forget(docs[member])
-        report("align", position + 1, len(candidates))
+    comparisons = align_pairs(
+        docs, [(c.a, c.b) for c in candidates], config, jobs=jobs, on_progress=report
+    )
+    return assemble(docs, attributions, comparisons, config, problems, warnings, len(candidates))
 
+
+def assemble(
+    docs: Sequence[Segmented],
+    attributions: dict[str, tuple[Attribution, ...]],
+    comparisons: Sequence[Comparison],
+    config: TracerConfig,
+    problems: Sequence[Problem] = (),
+    warnings: Sequence[Problem] = (),
+    candidate_pairs: int | None = None,
+) -> TraceResult:
+    """The result from the aligned pairs: per-article verdicts, the DAG and the statistics.
+
+    ``docs`` are in id order and ``comparisons`` in (a, b) order, as :func:`trace` and
+    ``tracer batch`` produce them.
+    """
     derivation = derive(docs, attributions, comparisons, config.derive)
     by_article: dict[str, list[Comparison]] = {}
     for comparison in comparisons:
@@ -99,6 +123,15 @@ def trace(
         _article_trace(doc, by_article.get(doc.article.id, []), attributions[doc.article.id])
         for doc in docs
     )
+    stats = {
+        "articles": len(docs),
+        "candidate_pairs": len(comparisons) if candidate_pairs is None else candidate_pairs,
+        "aligned_pairs": len(comparisons),
+        "passages": sum(len(c.passages) for c in comparisons),
+        "nodes": len(derivation.nodes),
+        "edges": len(derivation.edges),
+        "skipped_inputs": len(problems),
+    }
     return TraceResult(
         articles=traced,
         comparisons=tuple(comparisons),
@@ -106,16 +139,119 @@ def trace(
         edges=derivation.edges,
         problems=tuple(problems),
         warnings=tuple(warnings),
-        stats={
-            "articles": len(docs),
-            "candidate_pairs": len(candidates),
-            "aligned_pairs": len(comparisons),
-            "passages": sum(len(c.passages) for c in comparisons),
-            "nodes": len(derivation.nodes),
-            "edges": len(derivation.edges),
-            "skipped_inputs": len(problems),
-        },
+        stats=stats,
     )
+
+
+# --- parallel stages -------------------------------------------------------------------------
+
+# What forked workers inherit: set just before a pool starts, read by the worker functions.
+# Forking shares the corpus with the workers without pickling it.
+_shared: dict[str, Any] = {}
+
+
+def segment_articles(
+    articles: Sequence[Article],
+    furniture: frozenset[str] = frozenset(),
+    *,
+    jobs: int = 1,
+    on_progress: ProgressCallback | None = None,
+) -> Iterator[tuple[Segmented, tuple[Attribution, ...]]]:
+    """Segment each article and find its attributions, in input order."""
+    report = on_progress or (lambda stage, done, total: None)
+    _shared["furniture"] = furniture
+    parallel = jobs > 1 and len(articles) >= _MIN_PARALLEL_ITEMS
+    results = _run(_segment_one, list(articles), jobs if parallel else 1, _SEGMENT_CHUNK)
+    for position, result in enumerate(results, start=1):
+        yield result
+        report("segment", position, len(articles))
+
+
+def _segment_one(article: Article) -> tuple[Segmented, tuple[Attribution, ...]]:
+    doc = segment(article, boilerplate_lines=_shared["furniture"])
+    return doc, find_attributions(doc)
+
+
+def align_pairs(
+    docs: Sequence[Segmented],
+    pairs: Sequence[tuple[int, int]],
+    config: TracerConfig,
+    *,
+    jobs: int = 1,
+    on_progress: ProgressCallback | None = None,
+) -> list[Comparison]:
+    """Compare each pair of ``docs`` (indices) and keep those that share a passage, in order."""
+    report = on_progress or (lambda stage, done, total: None)
+    _shared["docs"], _shared["config"] = docs, config
+    _shared["space"] = FeatureSpace(config)
+    chunks = [pairs[i : i + _ALIGN_CHUNK] for i in range(0, len(pairs), _ALIGN_CHUNK)]
+    comparisons: list[Comparison] = []
+    done = 0
+    report("align", 0, len(pairs))
+    parallel = jobs > 1 and len(pairs) >= _MIN_PARALLEL_ITEMS
+    try:
+        with _one_blas_thread():
+            results = _run(_align_chunk, chunks, jobs if parallel else 1, 1)
+            for chunk, found in zip(chunks, results, strict=True):
+                for a, b, parts in found:
+                    comparisons.append(Comparison(docs[a], docs[b], *parts))
+                done += len(chunk)
+                report("align", done, len(pairs))
+    finally:
+        _shared.clear()
+    return comparisons
+
+
+def _align_chunk(pairs: Sequence[tuple[int, int]]) -> list[tuple[int, int, tuple[Any, ...]]]:
+    """Compare a chunk of pairs in this process; the articles themselves are not sent back."""
+    docs, config, space = _shared["docs"], _shared["config"], _shared["space"]
+    found = []
+    for a, b in pairs:
+        if not could_link(space.pair(docs[a], docs[b]).similarity, config.align):
+            continue
+        comparison = compare(docs[a], docs[b], config, space=space)
+        if comparison.pairs:
+            found.append(
+                (
+                    a,
+                    b,
+                    (
+                        comparison.links_a,
+                        comparison.links_b,
+                        comparison.pairs,
+                        comparison.passages,
+                        comparison.document,
+                        comparison.shares_a,
+                        comparison.shares_b,
+                    ),
+                )
+            )
+    return found
+
+
+def _run(
+    function: Callable[[Any], Any], items: Sequence[Any], jobs: int, chunk: int
+) -> Iterator[Any]:
+    """``map(function, items)`` in order, in a pool of ``jobs`` forked processes if > 1."""
+    if jobs <= 1 or not _can_fork():
+        yield from map(function, items)
+        return
+    with multiprocessing.get_context("fork").Pool(jobs) as pool:
+        yield from pool.imap(function, items, chunksize=chunk)
+
+
+@contextmanager
+def _one_blas_thread() -> Iterator[None]:
+    """Keep BLAS to one thread: the products are small, and threads would only contend with
+    the worker processes (forked workers inherit the setting)."""
+    from threadpoolctl import threadpool_limits
+
+    with threadpool_limits(limits=1, user_api="blas"):
+        yield
+
+
+def _can_fork() -> bool:
+    return "fork" in multiprocessing.get_all_start_methods()
 
 
 def repeated_short_lines(articles: Sequence[Article], config: CleanConfig) -> frozenset[str]:

@@ -37,7 +37,7 @@ def segment(article: Article, *, boilerplate_lines: Collection[str] = ()) -> Seg
     sentences: list[Sentence] = []
     for block_number, (block, reason) in enumerate(_blocks(normalised.text, boilerplate_lines)):
         block_text = block.slice(normalised.text)
-        pieces = sentence_spans(block_text)
+        pieces = _whole_units(sentence_spans(block_text), block.start, normalised)
         heading = (
             len(pieces) == 1
             and reason is None
@@ -128,6 +128,25 @@ def sentence_spans(line: str) -> list[Span]:
         if stripped_end > start:
             spans.append(Span(start, stripped_end))
     return spans
+
+
+def _whole_units(pieces: list[Span], offset: int, normalised: Normalised) -> list[Span]:
+    """Join sentences split inside the normalised form of one raw unit.
+
+    One raw character (or a letter with its marks) may normalise to several characters, and
+    the segmenter may cut between them ("}" and a combining mark after it): both sentences would
+    then claim that raw character. ``pieces`` are spans of the block starting at ``offset``.
+    """
+    joined: list[Span] = []
+    for piece in pieces:
+        if joined and (
+            normalised.raw_starts[offset + piece.start]
+            < normalised.raw_ends[offset + joined[-1].end - 1]
+        ):
+            joined[-1] = Span(joined[-1].start, piece.end)
+        else:
+            joined.append(piece)
+    return joined
 
 
 def _looks_like_heading(line: str, *, first_line: bool) -> bool:

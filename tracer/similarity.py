@@ -1,25 +1,38 @@
 """Sentence similarity: the combined word and character TF-IDF cosine alignment is built on.
 
-Follows scikit-learn's conventions: plain constructor parameters, ``fit`` learns IDF weights from
-a corpus of sentences, fitted state carries a trailing underscore.
+:class:`SentenceSimilarity` is the sentence-pair function on its own and follows scikit-learn's
+conventions (plain constructor parameters, ``fit`` learns IDF weights from a set of sentences,
+fitted state carries a trailing underscore). :class:`FeatureSpace` computes the same figures for
+two whole articles, with IDF fitted on the pair's sentences.
 """
 
 from __future__ import annotations
 
-from collections.abc import Iterable, Sequence
+from collections import Counter, OrderedDict
+from collections.abc import Callable, Iterable, Sequence
 from dataclasses import dataclass
 from itertools import pairwise
 from typing import TYPE_CHECKING, Any
+from zlib import crc32
 
 from tracer.config import CandidateConfig, TracerConfig
 from tracer.model import Segmented
-from tracer.tokens import STOP_WORDS, case_profile, lower_words, name_vocabulary, shingles, stem
+from tracer.tokens import (
+    STOP_WORDS,
+    case_profile,
+    lower_words,
+    name_vocabulary,
+    names_from,
+    shingles,
+    stem,
+)
 
 if TYPE_CHECKING:
     import numpy as np
     import numpy.typing as npt
 
     FloatArray = npt.NDArray[np.float64]
+    IntArray = npt.NDArray[np.int64]
 
 
 _PLACEHOLDER = "tracerplaceholder"
@@ -64,8 +77,7 @@ class SentenceSimilarity:
         return self
 
     def _analyse(self, text: str) -> list[str]:
-        stems = [stem(w) for w in lower_words(text) if w not in STOP_WORDS or w in self.names_]
-        return stems + [f"{x} {y}" for x, y in pairwise(stems)]
+        return _word_terms(text, self.names_)
 
     def transform(self, texts: Sequence[str]) -> SentenceVectors:
         """The word and character TF-IDF vectors of ``texts`` (one row each)."""
@@ -116,12 +128,10 @@ class SentenceVectors:
 
 @dataclass(frozen=True, slots=True)
 class DocumentFeatures:
-    """What document-level figures need of one article: shingles, MinHash, TF-IDF vectors."""
+    """What document-level figures need of one article: its shingles and their MinHash."""
 
     shingles: frozenset[str]
     signature: Any
-    word: Any
-    char: Any
 
 
 def article_shingles(doc: Segmented, size: int = 3) -> set[str]:
@@ -141,76 +151,224 @@ def minhash(items: Iterable[str], config: CandidateConfig | None = None) -> Any:
 
 
 class FeatureSpace:
-    """Sentence vectors and document features for a set of articles, fitted once.
+    """Per-article term counts, computed once; TF-IDF weighted per pair when two are compared.
 
-    ``tracer.compare`` fits one on the two articles it compares; a corpus trace fits one on the
-    whole corpus, so that aligning each candidate pair costs a few sparse products instead of
-    refitting TF-IDF every time. Vectors are computed on first use and kept.
+    IDF comes from the two articles being compared (their content sentences), never from the
+    rest of a corpus: a pair's alignment is then a function of the pair alone, so tracing a
+    corpus at once, in two halves, or one article against an index gives the same answer, and
+    ``tracer compare`` agrees with ``tracer trace``. What can be computed per article (analysed
+    terms, counts, shingles, MinHash) is computed once and cached; the pair step is a few numpy
+    operations on the two articles' sparse rows.
 
     Example:
         >>> from tracer.model import Article
         >>> from tracer.segment import segment
         >>> docs = [segment(Article("a", "Moscow can offer grain and oil.")),
         ...         segment(Article("b", "Moscow could pay with grain and oil."))]
-        >>> space = FeatureSpace().fit(docs)
-        >>> space.sentences(docs[0]).word.shape[0]
-        1
+        >>> space = FeatureSpace()
+        >>> space.pair(docs[0], docs[1]).similarity.shape
+        (1, 1)
     """
 
-    def __init__(self, config: TracerConfig | None = None) -> None:
+    def __init__(self, config: TracerConfig | None = None, *, max_articles: int = 4096) -> None:
         self.config = config or TracerConfig()
+        self.max_articles = max_articles
+        self._char_analyser = _char_analyser()
         # Keyed by object identity, not article id: two files may share a stem ("a.txt" in two
-        # folders). The article is kept alongside so its identity cannot be reused.
-        self._sentences: dict[int, tuple[Segmented, SentenceVectors]] = {}
-        self._documents: dict[int, tuple[Segmented, DocumentFeatures]] = {}
-        self._profiles: dict[int, tuple[Segmented, tuple[frozenset[str], frozenset[str]]]] = {}
+        # folders). The article is kept alongside so its identity cannot be reused. Least
+        # recently used articles are dropped beyond ``max_articles``, so memory stays bounded
+        # however large the corpus.
+        self._terms: OrderedDict[int, tuple[Segmented, ArticleTerms]] = OrderedDict()
+        self._documents: OrderedDict[int, tuple[Segmented, DocumentFeatures]] = OrderedDict()
+        self._last_pair: tuple[Segmented, Segmented, PairFeatures] | None = None
 
-    def fit(self, docs: Iterable[Segmented]) -> FeatureSpace:
-        """Learn IDF weights from the content sentences of ``docs``."""
-        texts = [s.norm for doc in docs for s in doc.content]
-        self.model_ = SentenceSimilarity(self.config.align.word_weight).fit(texts)
-        return self
-
-    def sentences(self, doc: Segmented) -> SentenceVectors:
-        """Vectors of ``doc``'s content sentences, in order."""
+    def terms(self, doc: Segmented) -> ArticleTerms:
+        """Term counts of ``doc``'s content sentences (words and characters) and case profile."""
         key = id(doc)
-        if key not in self._sentences:
-            self._sentences[key] = (doc, self.model_.transform([s.norm for s in doc.content]))
-        return self._sentences[key][1]
+        if key in self._terms:
+            self._terms.move_to_end(key)
+        else:
+            texts = [s.norm for s in doc.content]
+            profile = case_profile(texts)
+            names = names_from([profile])
+            word_terms = (_word_terms(text, names) for text in texts)
+            char_terms = (self._char_analyser(text) for text in texts)
+            self._terms[key] = (
+                doc,
+                ArticleTerms(
+                    _count_rows(word_terms),
+                    _count_rows(char_terms),
+                    profile,
+                ),
+            )
+            _bound(self._terms, self.max_articles)
+        return self._terms[key][1]
 
     def case_profile(self, doc: Segmented) -> tuple[frozenset[str], frozenset[str]]:
         """Words of ``doc``'s content capitalised mid-sentence, and in lower case."""
-        key = id(doc)
-        if key not in self._profiles:
-            self._profiles[key] = (doc, case_profile(s.norm for s in doc.content))
-        return self._profiles[key][1]
+        return self.terms(doc).profile
+
+    def pair(self, a: Segmented, b: Segmented) -> PairFeatures:
+        """Sentence similarities of ``a`` (rows) against ``b`` and the two document cosines."""
+        import numpy as np
+
+        last = self._last_pair
+        if last is not None and last[0] is a and last[1] is b:
+            return last[2]
+        a_terms, b_terms = self.terms(a), self.terms(b)
+        word, word_cosine = _pair_scores(a_terms.word, b_terms.word)
+        char, char_cosine = _pair_scores(a_terms.char, b_terms.char)
+        weight = self.config.align.word_weight
+        # Rounded well below any threshold or reported digit, so that the order of the two
+        # articles (and the BLAS kernel it selects) cannot change how equal scores tie.
+        combined = np.round(weight * word + (1.0 - weight) * char, 12)
+        features = PairFeatures(combined, word_cosine, char_cosine)
+        self._last_pair = (a, b, features)
+        return features
 
     def document(self, doc: Segmented) -> DocumentFeatures:
-        """Shingles, MinHash signature and whole-article TF-IDF vectors of ``doc``."""
+        """Shingles and MinHash signature of ``doc``."""
         key = id(doc)
-        if key not in self._documents:
+        if key in self._documents:
+            self._documents.move_to_end(key)
+        else:
             candidates = self.config.candidates
             found = frozenset(article_shingles(doc, candidates.shingle_size))
-            # The sum of the sentence vectors, renormalised: the article read once, not twice.
-            sentences = self.sentences(doc)
-            features = DocumentFeatures(
-                found,
-                minhash(found, candidates) if found else None,
-                _normalised_sum(sentences.word),
-                _normalised_sum(sentences.char),
-            )
+            features = DocumentFeatures(found, minhash(found, candidates) if found else None)
             self._documents[key] = (doc, features)
+            _bound(self._documents, self.max_articles)
         return self._documents[key][1]
 
     def forget(self, doc: Segmented) -> None:
         """Drop what was computed for ``doc``, to bound memory on a large corpus."""
-        self._sentences.pop(id(doc), None)
+        self._terms.pop(id(doc), None)
         self._documents.pop(id(doc), None)
-        self._profiles.pop(id(doc), None)
+        if self._last_pair is not None and doc in (self._last_pair[0], self._last_pair[1]):
+            self._last_pair = None
 
 
-def _normalised_sum(rows: Any) -> Any:
-    from scipy.sparse import csr_matrix
-    from sklearn.preprocessing import normalize
+@dataclass(frozen=True, slots=True)
+class TermRows:
+    """Sparse rows of term counts, one per sentence, as CSR arrays (ids valid in one process)."""
 
-    return normalize(csr_matrix(rows.sum(axis=0)))
+    indptr: IntArray
+    indices: IntArray
+    counts: FloatArray
+
+    @property
+    def rows(self) -> int:
+        """How many sentences."""
+        return len(self.indptr) - 1
+
+
+@dataclass(frozen=True, slots=True)
+class ArticleTerms:
+    """An article's word and character term counts per content sentence, and case profile."""
+
+    word: TermRows
+    char: TermRows
+    profile: tuple[frozenset[str], frozenset[str]]
+
+
+@dataclass(frozen=True, slots=True)
+class PairFeatures:
+    """What a comparison needs of a pair: the sentence similarity matrix and document cosines."""
+
+    similarity: FloatArray
+    word_cosine: float
+    char_cosine: float
+
+
+def _char_analyser() -> Callable[[str], list[str]]:
+    from sklearn.feature_extraction.text import TfidfVectorizer
+
+    analyser: Callable[[str], list[str]] = TfidfVectorizer(
+        analyzer="char_wb", ngram_range=(3, 5), lowercase=True
+    ).build_analyzer()
+    return analyser
+
+
+def _word_terms(text: str, names: frozenset[str]) -> list[str]:
+    """Stems of the words that are not stop words (unless names), and their bigrams."""
+    stems = [stem(w) for w in lower_words(text) if w not in STOP_WORDS or w in names]
+    return stems + [f"{x} {y}" for x, y in pairwise(stems)]
+
+
+def _bound(cache: OrderedDict[int, Any], size: int) -> None:
+    while len(cache) > size:
+        cache.popitem(last=False)
+
+
+def _count_rows(analysed: Iterable[list[str]]) -> TermRows:
+    """Counts of each sentence's terms, a term's id being its CRC-32.
+
+    A checksum, not ``hash()``: string hashes change with every interpreter, and term ids fix
+    the order in which a dot product adds up, hence the last bit of a score and how ties fall.
+    Ids only ever meet the ids of one pair (about ten thousand terms), where two terms sharing
+    a checksum is rare and merely merges their weights.
+    """
+    import numpy as np
+
+    indptr = [0]
+    indices: list[int] = []
+    counts: list[int] = []
+    for terms in analysed:
+        counted = Counter(crc32(term.encode("utf-8")) for term in terms)
+        indices.extend(counted)
+        counts.extend(counted.values())
+        indptr.append(len(indices))
+    return TermRows(
+        np.asarray(indptr, dtype=np.int64),
+        np.asarray(indices, dtype=np.int64),
+        np.asarray(counts, dtype=np.float64),
+    )
+
+
+def _pair_scores(a: TermRows, b: TermRows) -> tuple[FloatArray, float]:
+    """Cosines of every row of ``a`` with every row of ``b``, and of the two articles whole.
+
+    Rows are weighted as scikit-learn's ``TfidfVectorizer(sublinear_tf=True, norm="l2")`` would
+    after fitting on both sides' sentences: tf = 1 + ln(count), idf = ln((1 + n) / (1 + df)) + 1,
+    rows scaled to unit length. Only terms found on both sides can contribute to a dot product,
+    so the products run on small dense blocks of those terms. A whole article is the sum of its
+    unit rows.
+    """
+    import numpy as np
+
+    similarity = np.zeros((a.rows, b.rows))
+    if not len(a.indices) or not len(b.indices):
+        return similarity, 0.0
+    rows = a.rows + b.rows
+    columns, local = np.unique(np.concatenate([a.indices, b.indices]), return_inverse=True)
+    idf = np.log((1.0 + rows) / (1.0 + np.bincount(local, minlength=len(columns)))) + 1.0
+    weights = (1.0 + np.log(np.concatenate([a.counts, b.counts]))) * idf[local]
+    row_of = np.concatenate(
+        [
+            np.repeat(np.arange(a.rows), np.diff(a.indptr)),
+            np.repeat(np.arange(a.rows, rows), np.diff(b.indptr)),
+        ]
+    )
+    norms = np.sqrt(np.bincount(row_of, weights=weights * weights, minlength=rows))
+    weights /= np.where(norms > 0.0, norms, 1.0)[row_of]
+
+    split = len(a.indices)
+    a_columns, b_columns = local[:split], local[split:]
+    a_weights, b_weights = weights[:split], weights[split:]
+    in_a = np.zeros(len(columns), dtype=bool)
+    in_a[a_columns] = True
+    in_b = np.zeros(len(columns), dtype=bool)
+    in_b[b_columns] = True
+    shared = in_a & in_b
+    position = np.cumsum(shared) - 1
+    a_dense = np.zeros((a.rows, int(shared.sum())))
+    keep = in_b[a_columns]
+    a_dense[row_of[:split][keep], position[a_columns[keep]]] = a_weights[keep]
+    b_dense = np.zeros((b.rows, a_dense.shape[1]))
+    keep = in_a[b_columns]
+    b_dense[row_of[split:][keep] - a.rows, position[b_columns[keep]]] = b_weights[keep]
+    similarity = a_dense @ b_dense.T
+
+    a_sum = np.bincount(a_columns, weights=a_weights, minlength=len(columns))
+    b_sum = np.bincount(b_columns, weights=b_weights, minlength=len(columns))
+    norm = float(np.linalg.norm(a_sum) * np.linalg.norm(b_sum))
+    return similarity, float(a_sum @ b_sum) / norm if norm > 0.0 else 0.0
