@@ -10,7 +10,9 @@ from typing import Any
 import click
 
 from tracer import __version__
+from tracer.cli_input import input_options
 from tracer.errors import Problem, TracerError
+from tracer.ingest import InputOptions
 
 _PATH = click.Path(path_type=Path)
 
@@ -96,20 +98,31 @@ def compare(
     help="TOML file with [clean] / [align] / [candidates] / [derive] settings.",
 )
 @click.option("--quiet", "-q", is_flag=True, help="No progress bar and no summary.")
+@input_options
 def trace(
-    paths: tuple[Path, ...], out_dir: Path, no_report: bool, config_path: Path | None, quiet: bool
+    paths: tuple[Path, ...],
+    out_dir: Path,
+    no_report: bool,
+    config_path: Path | None,
+    quiet: bool,
+    inputs: InputOptions,
 ) -> None:
     """Trace a corpus: shared passages, who derived from whom, and the sources they cite.
 
-    PATHS are text files, folders of them, or JSONL dumps (id, text, and optional title, date,
-    url, source; .jsonl.gz too). Writes trace.json (the full result), passages.jsonl (one aligned
-    passage per line), edges.csv (the derivation DAG) and index.html (the report) to the output
-    folder. Unreadable input is skipped and listed in the summary.
+    PATHS are files or folders of them: text files, JSONL dumps (id, text, and optional title,
+    date, url, source; .jsonl.gz too), news-please JSON files (.json), HTML pages (.html, needs
+    the html extra) and WARC archives (.warc.gz, needs the warc extra). Each file's format is
+    guessed from its name (or first bytes) unless --format is given; --text-field and the other
+    field options name the JSON fields to read. Writes trace.json (the full result),
+    passages.jsonl (one aligned passage per line), edges.csv (the derivation DAG) and index.html
+    (the report) to the output folder. Unreadable input is skipped and listed in the summary.
 
     \b
     Example:
         tracer trace seeds/ -o reports/seeds
         tracer trace dump.jsonl.gz more-articles/ -o out/ --no-report
+        tracer trace crawl/ --format newsplease -o out/
+        tracer trace export.jsonl --text-field body --id-field guid -o out/
     """
     from tracer.config import load_config
     from tracer.export import write_trace
@@ -117,7 +130,7 @@ def trace(
     from tracer.pipeline import trace as run_trace
 
     config = load_config(config_path)
-    corpus = read_corpus(list(paths))
+    corpus = read_corpus(list(paths), options=inputs)
     if not corpus.articles:
         _print_problems(corpus.problems)
         raise TracerError(f"no readable articles in {', '.join(str(p) for p in paths)}")

@@ -32,6 +32,7 @@ import hashlib
 import json
 import sqlite3
 from collections.abc import Callable, Iterable, Iterator, Mapping, Sequence
+from collections.abc import Set as AbstractSet
 from contextlib import contextmanager
 from dataclasses import dataclass, field
 from datetime import UTC, datetime
@@ -666,6 +667,22 @@ class Index:
         found.sort()
         return found
 
+    def band_counts(self, kind: str, keys: Sequence[int]) -> dict[int, int]:
+        """How many stored rows of ``kind`` have each of these ``keys`` (absent keys: 0)."""
+        connection = self._connection
+        counts = dict.fromkeys(keys, 0)
+        with self._snapshot():
+            for chunk in _chunks(sorted(set(keys))):
+                marks = ",".join("?" * len(chunk))
+                counts.update(
+                    connection.execute(
+                        f"SELECT key, count(*) FROM bands WHERE kind = ? AND key IN ({marks}) "
+                        "GROUP BY key",
+                        (kind, *chunk),
+                    )
+                )
+        return counts
+
     def _article_num(self, article_id: str) -> int:
         row = self._connection.execute(
             "SELECT num FROM articles WHERE id = ?", (article_id,)
@@ -715,11 +732,15 @@ class Index:
         )
         return {(a_id, b_id) for a_id, b_id in rows}
 
-    def load_comparisons(self, docs: Mapping[str, Segmented]) -> list[Comparison]:
+    def load_comparisons(
+        self,
+        docs: Mapping[str, Segmented],
+        pairs: AbstractSet[tuple[str, str]] | None = None,
+    ) -> list[Comparison]:
         """The stored comparisons between articles of ``docs`` (by id), sorted by ``(a_id, b_id)``.
 
         Pairs that share nothing are not returned, nor pairs with an end outside ``docs``: pass
-        every stored article to get every comparison.
+        every stored article to get every comparison. With ``pairs``, only those ``(a_id, b_id)``.
         """
         rows = self._connection.execute(
             "SELECT a_id, b_id, data FROM comparisons WHERE data IS NOT NULL ORDER BY a_id, b_id"
@@ -727,8 +748,12 @@ class Index:
         return [
             comparison_from_dict(unpack(data), docs[a_id], docs[b_id])
             for a_id, b_id, data in rows
-            if a_id in docs and b_id in docs
+            if a_id in docs and b_id in docs and (pairs is None or (a_id, b_id) in pairs)
         ]
+
+    def all_compared_pairs(self) -> set[tuple[str, str]]:
+        """Every aligned pair ``(a_id, b_id)``, sharing or not."""
+        return set(self._connection.execute("SELECT a_id, b_id FROM comparisons"))
 
     def comparisons_of(self, article_id: str, docs: Mapping[str, Segmented]) -> list[Comparison]:
         """The stored comparisons of one article with articles of ``docs``, by ``(a_id, b_id)``.

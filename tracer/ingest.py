@@ -1,4 +1,4 @@
-"""Reading articles from disk: text files, JSONL dumps and directories of either.
+"""Reading articles from disk: text files, JSONL dumps, news-please JSON, web pages, folders.
 
 Bad input is the normal case here, not the exception: files come from scrapers, exports and
 colleagues' laptops. So decoding falls back from UTF-8 to cp1252 to latin-1 instead of failing,
@@ -7,7 +7,11 @@ binary files are recognised and named, and one broken file or line in a corpus i
 
 The text an :class:`~tracer.model.Article` carries is exactly the decoded file (or JSON string):
 line endings are not translated and nothing is normalised, because every later stage reports
-character offsets into it.
+character offsets into it. HTML pages and WARC archives are the exception: there the text is what
+trafilatura extracts from the page (see :mod:`tracer.formats`), since the markup is not an article.
+
+Each file is read in one :data:`Format`, sniffed from its name (then its first bytes) unless
+:class:`InputOptions` names one; JSON field names come from a :class:`FieldMap`.
 """
 
 from __future__ import annotations
@@ -22,32 +26,49 @@ import os
 import re
 import stat
 import zlib
-from collections.abc import Iterator, Sequence
+from collections.abc import Iterator, Mapping, Sequence
 from dataclasses import dataclass, field
 from datetime import UTC, date, datetime
 from pathlib import Path
-from typing import Any, Literal
+from typing import Any, Literal, NamedTuple, get_args
 
 from tracer.errors import Problem, TracerError
 from tracer.model import Article
 
 __all__ = [
+    "DEFAULT_FIELDS",
     "DEFAULT_MAX_CHARS",
+    "FORMATS",
     "Corpus",
+    "FieldMap",
+    "Format",
+    "InputOptions",
     "decode_text",
     "load_article",
     "parse_date",
     "read_article",
     "read_corpus",
+    "sniff_format",
 ]
 
 DEFAULT_MAX_CHARS = 1_000_000
 """Articles longer than this many characters are cut (at a word boundary) with a warning."""
 
-_TEXT_SUFFIXES = (".txt", ".text")
-_DUMP_SUFFIXES = (".jsonl.gz", ".ndjson.gz", ".jsonl", ".ndjson")
-_DUMP_FIELDS = frozenset({"id", "text", "title", "date", "url", "source"})
-_STRING_FIELDS = ("title", "url", "source")
+Format = Literal["txt", "jsonl", "newsplease", "html", "warc"]
+"""How a file is read: plain text, JSON Lines, news-please JSON, an HTML page, a WARC archive."""
+
+FORMATS: tuple[Format, ...] = get_args(Format)
+
+# The names each format claims, when no format is given. Folders are walked by name alone.
+_SUFFIXES: dict[Format, tuple[str, ...]] = {
+    "txt": (".txt", ".text"),
+    "jsonl": (".jsonl.gz", ".ndjson.gz", ".jsonl", ".ndjson"),
+    "newsplease": (".json",),
+    "html": (".html", ".htm"),
+    "warc": (".warc.gz", ".warc"),
+}
+# Keys only news-please writes: they tell its one-object files from a line of a JSONL dump.
+_NEWSPLEASE_KEYS = frozenset({"maintext", "date_publish", "source_domain", "date_download"})
 
 # Binary sniffing looks at the head only: enough to catch images and archives, cheap on big files.
 _SNIFF_BYTES = 8192
@@ -110,6 +131,111 @@ class Corpus:
 
 def _count(number: int, noun: str) -> str:
     return f"{number} {noun}" if number == 1 else f"{number} {noun}s"
+
+
+# ---------------------------------------------------------------------------------------------
+# Options
+
+
+@dataclass(frozen=True, slots=True)
+class FieldMap:
+    """Which field of a JSON record holds each part of an article.
+
+    A name left ``None`` takes the default of the format being read (:data:`DEFAULT_FIELDS`):
+
+    ======  =======  =============
+    part    jsonl    newsplease
+    ======  =======  =============
+    text    text     maintext
+    id      id       filename
+    title   title    title
+    date    date     date_publish
+    url     url      url
+    source  source   source_domain
+    ======  =======  =============
+
+    The fields a record has beyond the mapped ones are kept in ``Article.metadata``. Only JSON
+    input has fields: a map that names any is refused for text, HTML and WARC input.
+
+    Example:
+        >>> FieldMap(text="body", id="guid").overrides()
+        {'text': 'body', 'id': 'guid'}
+    """
+
+    text: str | None = None
+    id: str | None = None
+    title: str | None = None
+    date: str | None = None
+    url: str | None = None
+    source: str | None = None
+
+    def __post_init__(self) -> None:
+        for part, name in self.overrides().items():
+            if not name.strip():
+                raise ValueError(f"the {part} field name is empty")
+
+    def overrides(self) -> dict[str, str]:
+        """The names set explicitly, by article part, in the order of the parts."""
+        names = {part: getattr(self, part) for part in _JsonFields._fields}
+        return {part: name for part, name in names.items() if name is not None}
+
+
+class _JsonFields(NamedTuple):
+    """A field map with every name decided: what the JSON readers work from."""
+
+    text: str
+    id: str
+    title: str
+    date: str
+    url: str
+    source: str
+
+
+_JsonFormat = Literal["jsonl", "newsplease"]
+_DEFAULT_JSON_FIELDS: dict[_JsonFormat, _JsonFields] = {
+    "jsonl": _JsonFields("text", "id", "title", "date", "url", "source"),
+    "newsplease": _JsonFields(
+        "maintext", "filename", "title", "date_publish", "url", "source_domain"
+    ),
+}
+
+DEFAULT_FIELDS: Mapping[str, FieldMap] = {
+    json_format: FieldMap(**names._asdict()) for json_format, names in _DEFAULT_JSON_FIELDS.items()
+}
+"""The field names each JSON format reads when a :class:`FieldMap` leaves them ``None``."""
+
+
+def _resolve_fields(fields: FieldMap, json_format: _JsonFormat) -> _JsonFields:
+    return _DEFAULT_JSON_FIELDS[json_format]._replace(**fields.overrides())
+
+
+@dataclass(frozen=True, slots=True)
+class InputOptions:
+    """How to read input: one format for every file (``None``: sniff each), field names, length.
+
+    ``max_chars`` caps each article's text (cut at a word boundary, with a warning).
+
+    Raises:
+        ValueError: an unknown format, ``max_chars`` below 1, or field names for a format that
+            has no fields (txt, html, warc).
+
+    Example:
+        >>> InputOptions(format="newsplease", fields=FieldMap(date="date_modify")).fields.date
+        'date_modify'
+    """
+
+    format: Format | None = None
+    fields: FieldMap = field(default_factory=FieldMap)
+    max_chars: int = DEFAULT_MAX_CHARS
+
+    def __post_init__(self) -> None:
+        if self.format is not None and self.format not in FORMATS:
+            raise ValueError(f"unknown format {self.format!r}: choose from {', '.join(FORMATS)}")
+        _check_max_chars(self.max_chars)
+        if self.format not in (None, *_DEFAULT_JSON_FIELDS) and self.fields.overrides():
+            raise ValueError(
+                f"field names apply only to JSON input (jsonl, newsplease), not to {self.format}"
+            )
 
 
 # ---------------------------------------------------------------------------------------------
@@ -379,31 +505,47 @@ def _iso_datetime(moment: datetime) -> str:
 # Corpora: files, dumps and directories
 
 
-_FileKind = Literal["text", "dump"]
+def read_corpus(
+    paths: Sequence[Path], *, options: InputOptions | None = None, max_chars: int | None = None
+) -> Corpus:
+    """Read every article under ``paths``: files of any supported format and folders of them.
 
+    Each file is read in the format ``options.format`` names or, by default, the one
+    :func:`sniff_format` finds: text files, JSONL dumps (``.jsonl``/``.ndjson``, optionally
+    gzipped; one object per line with ``text`` and optional ``id``, ``title``, ``date``, ``url``,
+    ``source``), news-please JSON files (``.json``, one article each), HTML pages
+    (``.html``/``.htm``) and WARC archives (``.warc``/``.warc.gz``). JSON field names can be
+    changed with ``options.fields`` (:class:`FieldMap`); the other fields of a record are kept in
+    ``metadata``. A file given by name whose format cannot be told is read as text.
 
-def read_corpus(paths: Sequence[Path], *, max_chars: int = DEFAULT_MAX_CHARS) -> Corpus:
-    """Read every article under ``paths``: text files, JSONL dumps and directories of them.
-
-    Each path may be a text file (any file that is not a dump is read as text), a JSONL dump
-    (``.jsonl``, ``.ndjson``, optionally gzipped as ``.jsonl.gz``/``.ndjson.gz``; one object
-    per line with ``text`` and optional ``id``, ``title``, ``date``, ``url``, ``source``, other
-    fields kept in ``metadata``), or a directory, walked recursively in sorted order. Inside
-    directories, hidden entries are skipped, symbolic links to directories are not followed (so
-    loops cannot hang the walk) and files other than ``.txt``/``.text``/dumps are reported.
+    Folders are walked recursively in sorted order, by file name alone: hidden entries are
+    skipped, symbolic links to directories are not followed (so loops cannot hang the walk) and
+    files of no supported format (of another format than ``options.format``, when given) are
+    reported. Ids: a text file's stem; a JSONL record's ``id``, else ``<stem>:<line>``; a
+    news-please file's ``filename`` without ``.json``, else its stem; an HTML page's path in its
+    folder without the suffix (``bbc/2023/story``); a WARC response's record id (see
+    :mod:`tracer.formats`).
 
     Articles come back in input order. An id seen before (in any file) is skipped with a problem
     naming where it was first read: the first one wins. See :class:`Corpus` for the difference
-    between ``problems`` (skipped) and ``warnings`` (kept, altered).
+    between ``problems`` (skipped) and ``warnings`` (kept, altered). ``max_chars`` is the
+    keyword of earlier versions, a shorthand for ``InputOptions(max_chars=...)``.
 
     Raises:
-        TracerError: a path given does not exist; nothing is read in that case.
+        TracerError: a path given does not exist, or reading HTML or WARC input needs an extra
+            that is not installed; the run cannot go on in either case.
+        TypeError: both ``options`` and ``max_chars`` are given.
 
     Example:
         >>> read_corpus([Path("seeds")]).summary()
         '5 articles read, 0 inputs skipped, 0 warnings'
+        >>> read_corpus([Path("seeds")], options=InputOptions(format="jsonl")).summary()
+        '0 articles read, 5 inputs skipped, 0 warnings'
     """
-    _check_max_chars(max_chars)
+    if options is None:
+        options = InputOptions() if max_chars is None else InputOptions(max_chars=max_chars)
+    elif max_chars is not None:
+        raise TypeError("give max_chars inside options, not both")
     for path in paths:
         # os.path.exists follows symlinks, so a dangling one counts as missing, as it should.
         if not os.path.exists(path):
@@ -411,15 +553,72 @@ def read_corpus(paths: Sequence[Path], *, max_chars: int = DEFAULT_MAX_CHARS) ->
     collector = _Collector()
     for path in paths:
         if path.is_dir():
-            for file_path, kind in _walk(path, collector):
-                _read_file(file_path, kind, max_chars, collector)
+            for file_path, file_format in _walk(path, options.format, collector):
+                _read_file(file_path, file_format, options, collector, folder=path)
         else:
-            _read_file(path, _kind(path) or "text", max_chars, collector)
+            file_format = options.format or sniff_format(path) or "txt"
+            _read_file(path, file_format, options, collector, folder=None)
     return Corpus(
         articles=tuple(collector.articles),
         problems=tuple(collector.problems),
         warnings=tuple(collector.warnings),
     )
+
+
+def sniff_format(path: Path) -> Format | None:
+    """The format a file is read in when none is given: by its name, else by its first bytes.
+
+    By name: ``.txt``/``.text`` are txt; ``.jsonl``/``.ndjson`` (and ``.gz`` of them) jsonl;
+    ``.json`` newsplease; ``.html``/``.htm`` html; ``.warc``/``.warc.gz`` warc. Any other name
+    is decided by the first 8 KiB: a WARC header (plain or gzipped) is warc; markup with an
+    ``<html>`` or ``<body>`` tag is html; a JSON object on the first line is jsonl, or newsplease
+    when it has news-please's own keys (``maintext``, ``date_publish``...); a JSON object spread
+    over several lines is newsplease. Returns ``None`` when nothing fits (or the file cannot be
+    read): :func:`read_corpus` then reads the file as text, which reports what is wrong with it.
+
+    Example:
+        >>> sniff_format(Path("CC-NEWS-20230908.warc.gz")), sniff_format(Path("crawl/a1.json"))
+        ('warc', 'newsplease')
+    """
+    return _format_from_name(path) or _format_from_content(path)
+
+
+def _format_from_name(path: Path) -> Format | None:
+    name = path.name.lower()
+    for file_format, suffixes in _SUFFIXES.items():
+        if name.endswith(suffixes):
+            return file_format
+    return None
+
+
+def _format_from_content(path: Path) -> Format | None:
+    try:
+        with path.open("rb") as stream:
+            head = stream.read(_SNIFF_BYTES)
+    except OSError:
+        return None
+    if head.startswith(b"\x1f\x8b"):
+        # Only a WARC is read from a gzipped file whatever its name; a gzipped dump needs .gz.
+        try:
+            inflated = zlib.decompressobj(wbits=16 + zlib.MAX_WBITS).decompress(head)
+        except zlib.error:
+            return None
+        return "warc" if inflated.startswith(b"WARC/") else None
+    head = head.removeprefix(codecs.BOM_UTF8).lstrip()
+    if head.startswith(b"WARC/"):
+        return "warc"
+    lowered = head.lower()
+    if head.startswith(b"<") and (b"<html" in lowered or b"<body" in lowered):
+        return "html"
+    if head.startswith(b"{"):
+        first_line = head.split(b"\n", 1)[0]
+        try:
+            record = json.loads(first_line)
+        except (ValueError, RecursionError):
+            return "newsplease"  # an object spread over lines: one article, pretty-printed
+        if isinstance(record, dict):
+            return "newsplease" if _NEWSPLEASE_KEYS & record.keys() else "jsonl"
+    return None
 
 
 @dataclass(slots=True)
@@ -434,6 +633,9 @@ class _Collector:
     def skip(self, where: str, message: str) -> None:
         self.problems.append(Problem(where, message))
 
+    def warn(self, where: str, message: str) -> None:
+        self.warnings.append(Problem(where, message))
+
     def add(self, article: Article, warnings: Sequence[Problem]) -> None:
         first = self.first_origin.get(article.id)
         if first is not None:
@@ -445,31 +647,55 @@ class _Collector:
         self.warnings.extend(warnings)
 
 
-def _kind(path: Path) -> _FileKind | None:
-    name = path.name.lower()
-    if name.endswith(_DUMP_SUFFIXES):
-        return "dump"
-    if name.endswith(_TEXT_SUFFIXES):
-        return "text"
-    return None
+def _read_file(
+    path: Path,
+    file_format: Format,
+    options: InputOptions,
+    collector: _Collector,
+    *,
+    folder: Path | None,
+) -> None:
+    """Add the articles of one file; ``folder`` is the folder given whose walk found it, if any."""
+    max_chars = options.max_chars
+    if file_format == "jsonl":
+        _read_dump(path, _resolve_fields(options.fields, "jsonl"), max_chars, collector)
+    elif file_format == "newsplease":
+        _read_newsplease(path, options.fields, max_chars, collector)
+    elif file_format == "html":
+        # Imported here: it needs this module, and text or JSON input needs neither it nor extras.
+        from tracer.formats import read_html_file
+
+        page_id = path.stem if folder is None else _stem_in(path.relative_to(folder), "html")
+        read_html_file(path, page_id, max_chars, collector)
+    elif file_format == "warc":
+        from tracer.formats import read_warc_file
+
+        read_warc_file(path, _stem_in(Path(path.name), "warc"), max_chars, collector)
+    else:
+        try:
+            article, warnings = _load_text_file(path, max_chars)
+        except _SkipError as exc:
+            collector.skip(str(path), str(exc))
+            return
+        collector.add(article, warnings)
 
 
-def _read_file(path: Path, kind: _FileKind, max_chars: int, collector: _Collector) -> None:
-    if kind == "dump":
-        _read_dump(path, max_chars, collector)
-        return
-    try:
-        article, warnings = _load_text_file(path, max_chars)
-    except _SkipError as exc:
-        collector.skip(str(path), str(exc))
-        return
-    collector.add(article, warnings)
+def _stem_in(path: Path, file_format: Format) -> str:
+    """``path`` (relative, POSIX) without its format's suffix: ``a/story.html`` -> ``a/story``."""
+    name = path.as_posix()
+    for suffix in _SUFFIXES[file_format]:
+        if name.lower().endswith(suffix):
+            return name[: -len(suffix)]
+    return path.with_suffix("").as_posix()
 
 
-def _walk(root: Path, collector: _Collector) -> Iterator[tuple[Path, _FileKind]]:
+def _walk(
+    root: Path, forced: Format | None, collector: _Collector
+) -> Iterator[tuple[Path, Format]]:
     """Yield the article files under ``root`` in sorted pre-order, reporting everything else.
 
-    An explicit stack instead of recursion, so a deep tree cannot hit the recursion limit.
+    With ``forced`` set, only files named like that format are yielded. An explicit stack
+    instead of recursion, so a deep tree cannot hit the recursion limit.
     """
     stack = [iter(_list_directory(root, collector))]
     while stack:
@@ -490,11 +716,14 @@ def _walk(root: Path, collector: _Collector) -> Iterator[tuple[Path, _FileKind]]
         elif target_is_dir:
             collector.skip(str(path), "symbolic link to a directory, not followed")
         elif target_is_file:
-            kind = _kind(path)
-            if kind is None:
+            file_format = _format_from_name(path)
+            if file_format is None:
                 collector.skip(str(path), "not a supported article file")
+            elif forced is not None and file_format != forced:
+                suffixes = ", ".join(_SUFFIXES[forced])
+                collector.skip(str(path), f"not a {forced} file (format {forced} reads {suffixes})")
             else:
-                yield path, kind
+                yield path, file_format
         elif entry.is_symlink():
             collector.skip(str(path), "broken or looping symbolic link")
         else:
@@ -511,12 +740,12 @@ def _list_directory(directory: Path, collector: _Collector) -> list[os.DirEntry[
 
 
 # ---------------------------------------------------------------------------------------------
-# JSONL dumps
+# JSON: JSONL dumps and news-please files
 
 
-def _read_dump(path: Path, max_chars: int, collector: _Collector) -> None:
+def _read_dump(path: Path, fields: _JsonFields, max_chars: int, collector: _Collector) -> None:
     """Add every usable line of a JSONL dump; a bad line is skipped, the rest still count."""
-    stem = _dump_stem(path)
+    stem = _stem_in(Path(path.name), "jsonl")
     line_no = 0
     try:
         _require_regular_file(path)
@@ -526,7 +755,10 @@ def _read_dump(path: Path, max_chars: int, collector: _Collector) -> None:
                     continue
                 where = f"{path}:{line_no}"
                 try:
-                    article, warnings = _dump_record(line, where, f"{stem}:{line_no}", max_chars)
+                    record = _json_object(line)
+                    article, warnings = _json_article(
+                        record, fields, where, f"{stem}:{line_no}", max_chars
+                    )
                 except _SkipError as exc:
                     collector.skip(where, str(exc))
                     continue
@@ -540,14 +772,6 @@ def _read_dump(path: Path, max_chars: int, collector: _Collector) -> None:
             collector.skip(f"{path}:{line_no + 1}", f"cannot read further: {reason}")
         else:
             collector.skip(str(path), f"cannot read: {reason}")
-
-
-def _dump_stem(path: Path) -> str:
-    name = path.name
-    for suffix in _DUMP_SUFFIXES:
-        if name.lower().endswith(suffix):
-            return name[: -len(suffix)]
-    return path.stem
 
 
 def _open_dump(path: Path) -> io.BufferedIOBase:
@@ -577,42 +801,93 @@ def _dump_lines(stream: io.BufferedIOBase) -> Iterator[tuple[int, str]]:
         yield line_no, _decode_fallback(raw.removesuffix(b"\n"))
 
 
-def _dump_record(
-    line: str, where: str, fallback_id: str, max_chars: int
-) -> tuple[Article, tuple[Problem, ...]]:
+def _read_newsplease(path: Path, fields: FieldMap, max_chars: int, collector: _Collector) -> None:
+    """Add the one article of a news-please JSON file, or say why the file is skipped.
+
+    The text is ``maintext``; files from news-please before 1.4 have ``text`` instead, which is
+    read when ``maintext`` is missing or null (unless a text field is given). ``description``
+    is never read as the text: it is a teaser, often the same on every outlet that syndicates the
+    story, and tracing it as the article would report reuse that is not there.
+    """
+    where = str(path)
     try:
-        record: object = json.loads(line)
+        text = _decode(_read_bytes(path))
+    except _SkipError as exc:
+        collector.skip(where, str(exc))
+        return
+    try:
+        record: object = json.loads(text)
+    except json.JSONDecodeError as exc:
+        hint = "; several values: JSON Lines? use format jsonl" if exc.msg == "Extra data" else ""
+        collector.skip(
+            f"{path}:{exc.lineno}", f"not valid JSON ({exc.msg} at column {exc.colno}{hint})"
+        )
+        return
+    except RecursionError:
+        collector.skip(where, "not valid JSON (nested too deeply)")
+        return
+    resolved = _resolve_fields(fields, "newsplease")
+    if isinstance(record, dict):
+        legacy_text = record.get("maintext") is None and isinstance(record.get("text"), str)
+        if fields.text is None and legacy_text:
+            resolved = resolved._replace(text="text")
+        raw_id = record.get(resolved.id)
+        if isinstance(raw_id, str) and raw_id.lower().endswith(".json"):
+            # news-please's ``filename`` is the name of the file it wrote, suffix and all.
+            record = {**record, resolved.id: raw_id[: -len(".json")]}
+    try:
+        article, warnings = _json_article(record, resolved, where, path.stem, max_chars)
+    except _SkipError as exc:
+        collector.skip(where, str(exc))
+        return
+    collector.add(article, warnings)
+
+
+def _json_object(line: str) -> object:
+    try:
+        return json.loads(line)
     except json.JSONDecodeError as exc:
         raise _SkipError(f"not valid JSON ({exc.msg} at column {exc.colno})") from None
     except RecursionError:
         raise _SkipError("not valid JSON (nested too deeply)") from None
+
+
+def _json_article(
+    record: object, fields: _JsonFields, where: str, fallback_id: str, max_chars: int
+) -> tuple[Article, tuple[Problem, ...]]:
+    """The article in one JSON record, read through ``fields``; ``where`` names the record."""
     if not isinstance(record, dict):
         raise _SkipError(f"not a JSON object (found {_json_type(record)})")
 
-    if "text" not in record:
-        raise _SkipError("no 'text' field")
-    text = record["text"]
+    if fields.text not in record:
+        raise _SkipError(f"no '{fields.text}' field")
+    text = record[fields.text]
+    if text is None:
+        raise _SkipError(f"no article text ('{fields.text}' is null)")
     if not isinstance(text, str):
-        raise _SkipError(f"'text' is not a string (found {_json_type(text)})")
+        raise _SkipError(f"'{fields.text}' is not a string (found {_json_type(text)})")
     if not text.strip():
         raise _SkipError("empty text")
 
-    raw_id = record.get("id")
+    raw_id = record.get(fields.id)
     if isinstance(raw_id, bool) or not isinstance(raw_id, str | int | None):
-        raise _SkipError(f"'id' is not a string or integer (found {_json_type(raw_id)})")
+        raise _SkipError(f"'{fields.id}' is not a string or integer (found {_json_type(raw_id)})")
     article_id = fallback_id if raw_id is None or raw_id == "" else str(raw_id)
 
     warnings: list[Problem] = []
     text, truncated = _limit(text, max_chars, where)
     warnings.extend(truncated)
-    title, url, source = (_optional_str(record, key, where, warnings) for key in _STRING_FIELDS)
+    title, url, source = (
+        _optional_str(record, key, where, warnings)
+        for key in (fields.title, fields.url, fields.source)
+    )
 
-    raw_date = record.get("date")
+    raw_date = record.get(fields.date)
     article_date = parse_date(raw_date)
     if article_date is None and not _is_blank(raw_date):
         warnings.append(Problem(where, f"unreadable date {raw_date!r} ignored"))
 
-    metadata: dict[str, Any] = {k: v for k, v in record.items() if k not in _DUMP_FIELDS}
+    metadata: dict[str, Any] = {k: v for k, v in record.items() if k not in fields}
     article = Article(
         id=article_id,
         text=text,

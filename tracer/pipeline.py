@@ -181,51 +181,69 @@ def align_pairs(
     on_progress: ProgressCallback | None = None,
 ) -> list[Comparison]:
     """Compare each pair of ``docs`` (indices) and keep those that share a passage, in order."""
+    return [
+        comparison
+        for _, _, comparison in iter_alignments(
+            docs, pairs, config, jobs=jobs, on_progress=on_progress
+        )
+        if comparison is not None
+    ]
+
+
+def iter_alignments(
+    docs: Sequence[Segmented],
+    pairs: Sequence[tuple[int, int]],
+    config: TracerConfig,
+    *,
+    jobs: int = 1,
+    on_progress: ProgressCallback | None = None,
+) -> Iterator[tuple[int, int, Comparison | None]]:
+    """Compare each pair of ``docs`` (indices), in order: ``None`` when it shares nothing.
+
+    With ``jobs`` > 1 the pairs are compared in a pool of forked processes, which inherit
+    ``docs`` instead of receiving them; only the comparisons come back.
+    """
     report = on_progress or (lambda stage, done, total: None)
-    _shared["docs"], _shared["config"] = docs, config
-    _shared["space"] = FeatureSpace(config)
     chunks = [pairs[i : i + _ALIGN_CHUNK] for i in range(0, len(pairs), _ALIGN_CHUNK)]
-    comparisons: list[Comparison] = []
+    parallel = jobs > 1 and len(pairs) >= _MIN_PARALLEL_ITEMS
     done = 0
     report("align", 0, len(pairs))
-    parallel = jobs > 1 and len(pairs) >= _MIN_PARALLEL_ITEMS
+    _shared["docs"], _shared["config"] = docs, config
+    _shared["space"] = FeatureSpace(config)
     try:
         with _one_blas_thread():
             results = _run(_align_chunk, chunks, jobs if parallel else 1, 1)
             for chunk, found in zip(chunks, results, strict=True):
-                for a, b, parts in found:
-                    comparisons.append(Comparison(docs[a], docs[b], *parts))
+                for (a, b), parts in zip(chunk, found, strict=True):
+                    yield a, b, None if parts is None else Comparison(docs[a], docs[b], *parts)
                 done += len(chunk)
                 report("align", done, len(pairs))
     finally:
         _shared.clear()
-    return comparisons
 
 
-def _align_chunk(pairs: Sequence[tuple[int, int]]) -> list[tuple[int, int, tuple[Any, ...]]]:
+def _align_chunk(pairs: Sequence[tuple[int, int]]) -> list[tuple[Any, ...] | None]:
     """Compare a chunk of pairs in this process; the articles themselves are not sent back."""
     docs, config, space = _shared["docs"], _shared["config"], _shared["space"]
-    found = []
+    found: list[tuple[Any, ...] | None] = []
     for a, b in pairs:
-        if not could_link(space.pair(docs[a], docs[b]).similarity, config.align):
+        comparison = None
+        if could_link(space.pair(docs[a], docs[b]).similarity, config.align):
+            comparison = compare(docs[a], docs[b], config, space=space)
+        if comparison is None or not comparison.pairs:
+            found.append(None)
             continue
-        comparison = compare(docs[a], docs[b], config, space=space)
-        if comparison.pairs:
-            found.append(
-                (
-                    a,
-                    b,
-                    (
-                        comparison.links_a,
-                        comparison.links_b,
-                        comparison.pairs,
-                        comparison.passages,
-                        comparison.document,
-                        comparison.shares_a,
-                        comparison.shares_b,
-                    ),
-                )
+        found.append(
+            (
+                comparison.links_a,
+                comparison.links_b,
+                comparison.pairs,
+                comparison.passages,
+                comparison.document,
+                comparison.shares_a,
+                comparison.shares_b,
             )
+        )
     return found
 
 
