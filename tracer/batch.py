@@ -78,14 +78,13 @@ class BatchSummary:
 
         Example:
             >>> print(BatchSummary(3, 2, 1, 0, 1, 0, 0, 4, 4, 10, {"derived": 2}).describe())
-            ... # doctest: +NORMALIZE_WHITESPACE
-            3 articles read: 2 new, 1 revised, 0 unchanged; 1 input skipped, 0 warnings;
+            3 articles read: 2 new, 1 revised, 0 unchanged; 1 input skipped, 0 warnings
             4 pairs aligned (4 candidates); index: 10 articles, 2 derived, 0 related
         """
         return (
             f"{self.read} articles read: {self.new} new, {self.revised} revised, "
             f"{self.unchanged} unchanged; {self.skipped_inputs} input"
-            f"{'' if self.skipped_inputs == 1 else 's'} skipped, {self.warnings} warnings; "
+            f"{'' if self.skipped_inputs == 1 else 's'} skipped, {self.warnings} warnings"
             f"\n{self.aligned_now} pairs aligned ({self.candidate_pairs} candidates); "
             f"index: {self.indexed} articles, {self.edges.get('derived', 0)} derived, "
             f"{self.edges.get('related', 0)} related"

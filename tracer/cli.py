@@ -26,6 +26,8 @@ def cli() -> None:
     Examples:
         tracer compare seeds/000_5f7692219c63b442.txt seeds/001_63a6e8fa25d66eb9.txt
         tracer trace seeds/ -o reports/seeds
+        tracer batch today.jsonl.gz --index news.db -o out/
+        tracer query story.txt --index news.db
     """
 
 
@@ -97,6 +99,13 @@ def compare(
     default=None,
     help="TOML file with [clean] / [align] / [candidates] / [derive] settings.",
 )
+@click.option(
+    "--jobs",
+    "-j",
+    type=click.IntRange(min=1),
+    default=None,
+    help="Processes for segmenting and aligning (default: one per CPU).",
+)
 @click.option("--quiet", "-q", is_flag=True, help="No progress bar and no summary.")
 @input_options
 def trace(
@@ -104,6 +113,7 @@ def trace(
     out_dir: Path,
     no_report: bool,
     config_path: Path | None,
+    jobs: int | None,
     quiet: bool,
     inputs: InputOptions,
 ) -> None:
@@ -127,6 +137,7 @@ def trace(
     from tracer.config import load_config
     from tracer.export import write_trace
     from tracer.ingest import read_corpus
+    from tracer.pipeline import default_jobs
     from tracer.pipeline import trace as run_trace
 
     config = load_config(config_path)
@@ -141,6 +152,7 @@ def trace(
             problems=corpus.problems,
             warnings=corpus.warnings,
             on_progress=progress.update,
+            jobs=jobs or default_jobs(),
         )
     write_trace(result, out_dir)
     if not no_report:
@@ -164,6 +176,210 @@ def trace(
     )
     index = Path(out_dir) / "index.html"
     click.echo(f"wrote {index if not no_report else Path(out_dir) / 'trace.json'}", err=True)
+
+
+@cli.command()
+@click.argument("paths", nargs=-1, required=True, type=_PATH)
+@click.option(
+    "--index",
+    "index_path",
+    type=_PATH,
+    required=True,
+    help="The index file (SQLite); created on the first run.",
+)
+@click.option(
+    "-o",
+    "--output",
+    "out_dir",
+    type=_PATH,
+    required=True,
+    help="Folder for trace.json, passages.jsonl, edges.csv and the report of the whole index.",
+)
+@click.option("--no-report", is_flag=True, help="Write the data files only, no HTML.")
+@click.option(
+    "--jobs",
+    "-j",
+    type=click.IntRange(min=1),
+    default=None,
+    help="Processes for segmenting and aligning (default: one per CPU).",
+)
+@click.option(
+    "--config",
+    "config_path",
+    type=_PATH,
+    default=None,
+    help="TOML settings; an index keeps the settings of its first run.",
+)
+@click.option("--quiet", "-q", is_flag=True, help="No progress bar and no summary.")
+@input_options
+def batch(
+    paths: tuple[Path, ...],
+    index_path: Path,
+    out_dir: Path,
+    no_report: bool,
+    jobs: int | None,
+    config_path: Path | None,
+    quiet: bool,
+    inputs: InputOptions,
+) -> None:
+    """Add today's dump to an index and trace it against everything seen before.
+
+    New articles are segmented and stored; articles already indexed with the same content are
+    skipped, and a known id with changed content becomes a new version. Candidate pairs are
+    sought across the whole index, and only pairs never aligned before are aligned. The
+    derivation DAG is then rebuilt, and the output folder gets the trace of the whole index.
+    Running the same dump twice changes nothing; a run that is killed can simply be run again.
+    Inputs are read as by `tracer trace`.
+
+    \b
+    Example:
+        tracer batch dumps/2026-11-23.jsonl.gz --index news.db -o out/
+        tracer batch dumps/2026-11-24.jsonl.gz --index news.db -o out/
+        tracer batch crawl.warc.gz --format warc --index news.db -o out/ --no-report
+    """
+    from tracer.batch import run_batch
+    from tracer.config import load_config
+    from tracer.export import write_trace
+    from tracer.index import Index
+    from tracer.ingest import read_corpus
+    from tracer.pipeline import default_jobs
+
+    config = load_config(config_path)
+    corpus = read_corpus(list(paths), options=inputs)
+    if not corpus.articles and not corpus.problems:
+        raise TracerError(f"no articles in {', '.join(str(p) for p in paths)}")
+    with Index.open(index_path) as index, _Progress(enabled=not quiet) as progress:
+        result, summary = run_batch(
+            corpus,
+            index,
+            config,
+            inputs=[str(p) for p in paths],
+            jobs=jobs or default_jobs(),
+            on_progress=progress.update,
+        )
+    write_trace(result, out_dir)
+    if not no_report:
+        from tracer.report import write_report
+
+        write_report(result, out_dir)
+    if quiet:
+        return
+    _print_problems(corpus.problems)
+    _print_problems(corpus.warnings, kind="warning")
+    for article_id in summary.revised_ids[:_MAX_PROBLEM_LINES]:
+        click.echo(f"tracer: revised: {article_id} (new content under a known id)", err=True)
+    click.echo(summary.describe(), err=True)
+    click.echo(f"wrote {Path(out_dir) / ('trace.json' if no_report else 'index.html')}", err=True)
+
+
+@cli.command()
+@click.argument("file", type=_PATH)
+@click.option(
+    "--index",
+    "index_path",
+    type=_PATH,
+    required=True,
+    help="The index to search (built by `tracer batch`).",
+)
+@click.option("--json", "as_json", is_flag=True, help="Print a versioned JSON document instead.")
+@click.option(
+    "--limit",
+    type=click.IntRange(min=1),
+    default=10,
+    show_default=True,
+    help="How many sources to show at most.",
+)
+def query(file: Path, index_path: Path, as_json: bool, limit: int) -> None:
+    """The most likely sources of one article among everything indexed.
+
+    FILE is a text file (or a one-article JSONL/news-please/HTML file). Indexed articles sharing
+    its distinctive words are aligned with it; those sharing passages are listed, the ones
+    explaining most of it first, with the passages.
+
+    \b
+    Example:
+        tracer query today/story.txt --index news.db
+        tracer query today/story.txt --index news.db --json > sources.json
+    """
+    from tracer.config import TracerConfig
+    from tracer.index import Index
+    from tracer.ingest import read_corpus
+    from tracer.query import likely_sources
+
+    corpus = read_corpus([file])
+    if len(corpus.articles) != 1:
+        _print_problems(corpus.problems)
+        raise TracerError(f"{file}: expected one article, found {len(corpus.articles)}")
+    with Index.open(index_path, create=False) as index:
+        config = _index_config(index) or TracerConfig()
+        result = likely_sources(corpus.articles[0], index, config, limit=limit)
+    if as_json:
+        from tracer.export import query_dict, to_json
+
+        click.echo(to_json(query_dict(result)), nl=False)
+    else:
+        from tracer.terminal import sources_table
+
+        width = shutil.get_terminal_size((100, 24)).columns
+        click.echo(sources_table(result, width=width), nl=False)
+
+
+@cli.group("index")
+def index_group() -> None:
+    """Inspect an index built by `tracer batch`.
+
+    \b
+    Example:
+        tracer index stats news.db
+    """
+
+
+@index_group.command("stats")
+@click.argument("path", type=_PATH)
+@click.option("--json", "as_json", is_flag=True, help="Print JSON instead.")
+def index_stats(path: Path, as_json: bool) -> None:
+    """Counts, size and date range of an index.
+
+    \b
+    Example:
+        tracer index stats news.db
+    """
+    from dataclasses import asdict
+
+    from tracer.index import Index
+
+    with Index.open(path, create=False) as index:
+        stats = index.stats()
+    if as_json:
+        from tracer.export import to_json
+
+        document = {key: value for key, value in asdict(stats).items() if key != "path"}
+        click.echo(to_json({"path": str(stats.path), **document}), nl=False)
+        return
+    rows = [
+        ("index", str(stats.path)),
+        ("size", f"{stats.size_bytes / 1e6:.1f} MB"),
+        ("schema version", str(stats.schema_version)),
+        ("articles", f"{stats.articles} ({stats.revised} revised, {stats.pending} pending)"),
+        ("sentences", str(stats.sentences)),
+        ("pairs aligned", f"{stats.aligned_pairs} ({stats.comparisons} sharing passages)"),
+        ("edges", ", ".join(f"{n} {kind}" for kind, n in stats.edges.items()) or "none"),
+        ("dates", f"{stats.earliest_date or '?'} .. {stats.latest_date or '?'}"),
+        ("sources", str(stats.sources)),
+        ("runs", str(stats.runs)),
+    ]
+    for name, value in rows:
+        click.echo(f"{name:<16}{value}")
+
+
+def _index_config(index: Any) -> Any:
+    """The configuration an index was built with (None for an index never run)."""
+    import json
+
+    from tracer.config import config_from_dict
+
+    stored = index.get_meta("config")
+    return None if stored is None else config_from_dict(json.loads(stored))
 
 
 _MAX_PROBLEM_LINES = 20

@@ -191,6 +191,32 @@ def load_config(path: Path | None = None, **overrides: Any) -> TracerConfig:
         raise TracerError(f"bad configuration: {error}") from error
 
 
+def config_from_dict(data: dict[str, Any]) -> TracerConfig:
+    """The configuration ``dataclasses.asdict(config)`` was made from (as an index stores it).
+
+    Example:
+        >>> config = load_config(align__min_similarity=0.5)
+        >>> config_from_dict(dataclasses.asdict(config)) == config
+        True
+    """
+    sections = {
+        name: dict(data.get(name, {})) for name in ("clean", "align", "candidates", "derive")
+    }
+    for values in sections.values():
+        for key, value in values.items():
+            if isinstance(value, list):
+                values[key] = tuple(value)
+    try:
+        return TracerConfig(
+            clean=_build(CleanConfig, sections["clean"]),
+            align=_build(AlignConfig, sections["align"]),
+            candidates=_build(CandidateConfig, sections["candidates"]),
+            derive=_build(DeriveConfig, sections["derive"]),
+        )
+    except TypeError as error:
+        raise TracerError(f"bad configuration: {error}") from error
+
+
 def _build(kind: type[Any], values: dict[str, Any]) -> Any:
     defaults = {f.name: f.default for f in dataclasses.fields(kind)}
     unknown = sorted(set(values) - set(defaults))

@@ -11,7 +11,7 @@ import io
 import json
 from collections.abc import Sequence
 from pathlib import Path
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 from tracer import __version__
 from tracer.fsutil import write_text_atomic
@@ -27,8 +27,12 @@ from tracer.model import (
     TraceResult,
 )
 
+if TYPE_CHECKING:
+    from tracer.query import QueryResult
+
 COMPARISON_FORMAT = "tracer.comparison/1"
 TRACE_FORMAT = "tracer.trace/1"
+QUERY_FORMAT = "tracer.query/1"
 EDGE_COLUMNS = (
     "parent",
     "child",
@@ -114,6 +118,38 @@ def comparison_dict(result: Comparison) -> dict[str, Any]:
         "passages": [passage_dict(passage) for passage in result.passages],
         "document": _document_dict(result),
         "shares": {"a": shares_dict(result.shares_a), "b": shares_dict(result.shares_b)},
+    }
+
+
+def query_dict(result: QueryResult) -> dict[str, Any]:
+    """The JSON document ``tracer query --json`` prints: the query and its likely sources.
+
+    Each source carries the passages it shares with the query (``a`` is the indexed article,
+    ``b`` the query) and the share of the query they explain.
+    """
+    return {
+        "format": QUERY_FORMAT,
+        "tracer_version": __version__,
+        "query": {
+            "id": result.query.article.id,
+            "title": result.query.article.title,
+            "characters": len(result.query.article.text),
+        },
+        "candidates_aligned": result.candidates,
+        "sources": [
+            {
+                "id": match.comparison.a.article.id,
+                "title": match.comparison.a.article.title,
+                "date": match.comparison.a.article.date,
+                "source": match.comparison.a.article.source,
+                "url": match.comparison.a.article.url,
+                "explained": match.explained,
+                "shares": shares_dict(match.comparison.shares_b),
+                "shared_stems": match.shared_stems,
+                "passages": [passage_dict(p) for p in match.comparison.passages],
+            }
+            for match in result.sources
+        ],
     }
 
 

@@ -571,6 +571,10 @@ class Index:
             "UPDATE articles SET state = 'done' WHERE id = ?", [(article_id,) for article_id in ids]
         )
 
+    def article_count(self) -> int:
+        """How many articles the index holds."""
+        return int(self._connection.execute("SELECT count(*) FROM articles").fetchone()[0])
+
     def pending_ids(self) -> list[str]:
         """Ids of the articles still ``pending``, sorted."""
         rows = self._connection.execute(

@@ -426,13 +426,19 @@ _MONTHS = {name: number for number, full in enumerate(_MONTH_NAMES, 1) for name 
 _MONTHS["sept"] = 9
 
 _FLAGS = re.ASCII | re.IGNORECASE
+# An optional time of day after a date: "15:01", "15:01:01", "15:01:01.79" (fractions dropped).
+_TIME = r"(?:(?:\s+|,\s*|T)(?P<hour>\d{1,2}):(?P<minute>\d{2})(?::(?P<second>\d{2})(?:\.\d+)?)?)?"
 _MONTH_DAY_YEAR = re.compile(
-    r"(?P<month>[a-z]+)\.?\s+(?P<day>\d{1,2})(?:st|nd|rd|th)?,?\s+(?P<year>\d{4})", _FLAGS
+    r"(?P<month>[a-z]+)\.?\s+(?P<day>\d{1,2})(?:st|nd|rd|th)?,?\s+(?P<year>\d{4})" + _TIME,
+    _FLAGS,
 )
+# "8 September 2023", and the wire style "26-FEB-1987 15:01:01.79".
 _DAY_MONTH_YEAR = re.compile(
-    r"(?P<day>\d{1,2})(?:st|nd|rd|th)?\.?\s+(?P<month>[a-z]+)\.?,?\s+(?P<year>\d{4})", _FLAGS
+    r"(?P<day>\d{1,2})(?:st|nd|rd|th)?(?:\.?\s+|-)(?P<month>[a-z]+)(?:\.?,?\s+|-)(?P<year>\d{4})"
+    + _TIME,
+    _FLAGS,
 )
-_DOTTED = re.compile(r"(?P<day>\d{1,2})\.(?P<month>\d{1,2})\.(?P<year>\d{4})", _FLAGS)
+_DOTTED = re.compile(r"(?P<day>\d{1,2})\.(?P<month>\d{1,2})\.(?P<year>\d{4})" + _TIME, _FLAGS)
 
 # Timestamps this large are milliseconds: as seconds they would be past the year 5000.
 _MILLISECOND_TIMESTAMP = 100_000_000_000
@@ -443,7 +449,8 @@ def parse_date(value: object) -> str | None:
 
     Accepts ISO 8601 dates and datetimes (``2023-09-08``, ``2023-09-08T10:00:00Z``,
     ``2023-09-08 10:00``), ``08.09.2023`` (day first), English month names (``Sept. 8, 2023``,
-    ``8 September 2023``, ``September 8, 2023``) and unix timestamps in seconds or milliseconds.
+    ``8 September 2023``, ``September 8, 2023``, the wire style ``26-FEB-1987 15:01:01.79``),
+    each optionally followed by a time of day, and unix timestamps in seconds or milliseconds.
     A datetime with a UTC offset, and every timestamp, is given in UTC so that times from
     different sources can be ordered; a datetime without an offset is kept as written.
     Returns ``None`` for anything unreadable or impossible (``yesterday``, ``2023-02-30``).
@@ -451,6 +458,8 @@ def parse_date(value: object) -> str | None:
     Example:
         >>> parse_date("Sept. 8, 2023"), parse_date("2023-09-08T12:00:00+02:00")
         ('2023-09-08', '2023-09-08T10:00:00')
+        >>> parse_date("26-FEB-1987 15:01:01.79")
+        '1987-02-26T15:01:01'
     """
     if isinstance(value, datetime):
         return _iso_datetime(value)
@@ -479,9 +488,20 @@ def parse_date(value: object) -> str | None:
         if number is None:
             return None
         try:
-            return date(int(match["year"]), number, int(match["day"])).isoformat()
+            day = date(int(match["year"]), number, int(match["day"]))
+            if match["hour"] is None:
+                return day.isoformat()
+            moment = datetime(
+                day.year,
+                day.month,
+                day.day,
+                int(match["hour"]),
+                int(match["minute"]),
+                int(match["second"] or 0),
+            )
         except ValueError:
             return None
+        return moment.isoformat(timespec="seconds")
     return None
 
 

@@ -4,8 +4,12 @@ from __future__ import annotations
 
 import textwrap
 from collections.abc import Sequence
+from typing import TYPE_CHECKING
 
 from tracer.model import Comparison, Segmented, Shares
+
+if TYPE_CHECKING:
+    from tracer.query import QueryResult
 
 _LABEL_WIDTH = 11
 _SCORE_WIDTH = 5
@@ -80,3 +84,33 @@ def shares_table(rows: Sequence[tuple[str, Segmented, Shares]]) -> list[str]:
             f"{shares.original:>10.1%}{shares.boilerplate_chars:>7} ch."
         )
     return lines
+
+
+def sources_table(result: QueryResult, *, width: int = 100) -> str:
+    """The likely sources of a query article, most explaining first, with their passages."""
+    query = result.query
+    lines = [f"query: {_describe(query)}", ""]
+    if not result.sources:
+        lines.append(f"no source found among {result.candidates} candidates")
+        return "\n".join(lines) + "\n"
+    header = f"{'source':<32}{'date':<12}{'copied':>8}{'paraphr.':>10}{'passages':>10}"
+    lines.extend([header, "-" * len(header)])
+    for match in result.sources:
+        article = match.comparison.a.article
+        shares = match.comparison.shares_b
+        name = article.id if len(article.id) <= 30 else article.id[:29] + "…"
+        lines.append(
+            f"{name:<32}{(article.date or '')[:10]:<12}{shares.copied:>8.1%}"
+            f"{shares.paraphrased:>10.1%}{len(match.comparison.passages):>10}"
+        )
+    text_width = max(40, width - 16)
+    for match in result.sources:
+        lines.extend(["", f"{match.comparison.a.article.id}:"])
+        for passage in match.comparison.passages:
+            excerpt = " ".join(passage.b_span.slice(query.article.text).split())
+            wrapped = textwrap.wrap(excerpt, text_width) or [""]
+            lines.append(f"  {passage.label:<12}{wrapped[0]}")
+            lines.extend(f"  {'':<12}{line}" for line in wrapped[1:3])
+            if len(wrapped) > 3:
+                lines.append(f"  {'':<12}…")
+    return "\n".join(lines) + "\n"
