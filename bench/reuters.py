@@ -39,7 +39,7 @@ from typing import Any, Literal, TypeVar
 from bench.common import BenchResult, Row, RunContext, Target
 from bench.datasets import ReutersStory, exact_duplicate_groups, load_reuters
 
-Method = Literal["tracer", "baseline"]
+Method = Literal["tracer", "batch", "baseline"]
 NodeT = TypeVar("NodeT", bound=Hashable)
 
 BASELINE_THRESHOLD = 0.9
@@ -47,6 +47,8 @@ BASELINE_BLOCK_ROWS = 1000
 TARGET_FULL_SECONDS = 60.0
 TARGET_PEAK_RSS_MB = 2000.0
 TARGET_GROWTH = 1.1
+# tracer batch is measured on the largest subsets only (it re-runs the whole set in halves).
+BATCH_MIN_SIZE = 10_000
 POLL_SECONDS = 0.2
 PROGRESS_EVERY_SECONDS = 1.0
 
@@ -146,11 +148,11 @@ class _ProgressLog:
 
 def _run_tracer(ids: Sequence[str], bodies: Sequence[str], progress: Path | None) -> dict[str, Any]:
     from tracer.model import Article
-    from tracer.pipeline import trace
+    from tracer.pipeline import default_jobs, trace
 
     articles = [Article(i, body) for i, body in zip(ids, bodies, strict=True)]
     start = time.perf_counter()
-    result = trace(articles, on_progress=_ProgressLog(progress, start))
+    result = trace(articles, on_progress=_ProgressLog(progress, start), jobs=default_jobs())
     seconds = time.perf_counter() - start
     known = set(ids)
     links = [(e.parent, e.child) for e in result.edges if e.parent in known and e.child in known]
@@ -160,6 +162,51 @@ def _run_tracer(ids: Sequence[str], bodies: Sequence[str], progress: Path | None
         "stats": dict(result.stats),
         "derived_edges": sum(1 for e in result.edges if e.kind == "derived"),
         "related_edges": sum(1 for e in result.edges if e.kind == "related"),
+    }
+
+
+def _run_batch(ids: Sequence[str], bodies: Sequence[str], progress: Path | None) -> dict[str, Any]:
+    """``tracer batch`` into a fresh index (outputs written, no HTML report); then, untimed, the
+    same stories added in two halves to a second index, to check the outputs are identical."""
+    from tracer.batch import run_batch
+    from tracer.export import write_trace
+    from tracer.index import Index
+    from tracer.ingest import Corpus
+    from tracer.model import Article
+    from tracer.pipeline import default_jobs
+
+    articles = tuple(Article(i, body) for i, body in zip(ids, bodies, strict=True))
+    with tempfile.TemporaryDirectory(prefix="tracer-batch-") as scratch_name:
+        scratch = Path(scratch_name)
+        start = time.perf_counter()
+        with Index.open(scratch / "once.db") as index:
+            result, summary = run_batch(
+                Corpus(articles),
+                index,
+                jobs=default_jobs(),
+                on_progress=_ProgressLog(progress, start),
+            )
+        write_trace(result, scratch / "once")
+        seconds = time.perf_counter() - start
+        index_mb = (scratch / "once.db").stat().st_size / 1e6
+        half = len(articles) // 2
+        with Index.open(scratch / "halves.db") as index:
+            run_batch(Corpus(articles[:half]), index, jobs=default_jobs())
+            halves, _ = run_batch(Corpus(articles[half:]), index, jobs=default_jobs())
+        write_trace(halves, scratch / "halves")
+        identical = all(
+            (scratch / "once" / name).read_bytes() == (scratch / "halves" / name).read_bytes()
+            for name in ("trace.json", "passages.jsonl", "edges.csv")
+        )
+    known = set(ids)
+    links = [(e.parent, e.child) for e in result.edges if e.parent in known and e.child in known]
+    return {
+        "seconds": seconds,
+        "links": links,
+        "stats": dict(result.stats),
+        "halves_identical": identical,
+        "index_mb": round(index_mb, 1),
+        "aligned_now": summary.aligned_now,
     }
 
 
@@ -232,6 +279,8 @@ def worker(input_path: Path, method: Method, progress: Path | None) -> dict[str,
     load_seconds = time.perf_counter() - load_start
     if method == "tracer":
         outcome = _run_tracer(ids, bodies, progress)
+    elif method == "batch":
+        outcome = _run_batch(ids, bodies, progress)
     else:
         outcome = _run_baseline(ids, bodies)
     found = connected_groups(groups, outcome.pop("links"))
@@ -249,11 +298,11 @@ def main(argv: Sequence[str] | None = None) -> None:
     """Worker entry point: run once and write the figures as JSON to ``--out``."""
     parser = argparse.ArgumentParser(prog="python -m bench.reuters")
     parser.add_argument("--input", type=Path, required=True, help="subset file from the parent")
-    parser.add_argument("--method", choices=("tracer", "baseline"), required=True)
+    parser.add_argument("--method", choices=("tracer", "batch", "baseline"), required=True)
     parser.add_argument("--out", type=Path, required=True)
     parser.add_argument("--progress", type=Path, default=None)
     args = parser.parse_args(argv)
-    method: Method = "tracer" if args.method == "tracer" else "baseline"
+    method: Method = args.method
     figures = worker(args.input, method, args.progress)
     args.out.write_text(json.dumps(figures, sort_keys=True), encoding="utf-8")
 
@@ -270,6 +319,46 @@ def _proc_status_mb(pid: int, field: str) -> float | None:
     except (OSError, ValueError, IndexError):
         return None
     return None
+
+
+def _descendants(pid: int) -> list[int]:
+    """``pid`` and every process below it (a worker's pool), from ``/proc``."""
+    children: dict[int, list[int]] = {}
+    for entry in os.listdir("/proc"):
+        if not entry.isdigit():
+            continue
+        try:
+            with open(f"/proc/{entry}/stat", encoding="ascii", errors="replace") as stat:
+                # The command name may hold spaces; the parent pid follows its closing bracket.
+                parent = int(stat.read().rsplit(")", 1)[1].split()[1])
+        except (OSError, ValueError, IndexError):
+            continue
+        children.setdefault(parent, []).append(int(entry))
+    found, stack = [], [pid]
+    while stack:
+        current = stack.pop()
+        found.append(current)
+        stack.extend(children.get(current, ()))
+    return found
+
+
+def _tree_memory_mb(pid: int) -> float:
+    """Memory of ``pid`` and its descendants now: the sum of their PSS.
+
+    PSS (proportional set size) splits pages shared between processes among them, so forked
+    workers sharing the parent's pages are not counted twice, as summing RSS would.
+    """
+    total = 0.0
+    for member in _descendants(pid):
+        try:
+            with open(f"/proc/{member}/smaps_rollup", encoding="ascii") as rollup:
+                for line in rollup:
+                    if line.startswith("Pss:"):
+                        total += int(line.split()[1]) / 1024
+                        break
+        except (OSError, ValueError, IndexError):
+            continue
+    return total
 
 
 def _last_progress(path: Path) -> dict[str, Any] | None:
@@ -340,11 +429,12 @@ def measure(context: RunContext, method: Method, input_path: Path) -> dict[str, 
             stderr=stderr_file,
             start_new_session=True,
         )
-    status, peak = "ok", 0.0
+    status, peak, tree_peak = "ok", 0.0, 0.0
     while child.poll() is None:
         high_water = _proc_status_mb(child.pid, "VmHWM")
         peak = max(peak, high_water or 0.0)
-        resident = _proc_status_mb(child.pid, "VmRSS") or 0.0
+        resident = _tree_memory_mb(child.pid)
+        tree_peak = max(tree_peak, resident)
         elapsed = time.perf_counter() - start
         if elapsed > context.reuters_timeout:
             status = "timeout"
@@ -357,7 +447,11 @@ def measure(context: RunContext, method: Method, input_path: Path) -> dict[str, 
         time.sleep(POLL_SECONDS)
     wall = time.perf_counter() - start
     stderr = errors.read_text(encoding="utf-8", errors="replace")
-    record: dict[str, Any] = {"method": method, "process_seconds": wall}
+    record: dict[str, Any] = {
+        "method": method,
+        "process_seconds": wall,
+        "tree_peak_mb": round(tree_peak, 1),
+    }
     if status == "ok" and (child.returncode != 0 or not out.exists()):
         status = "error"
         record["error"] = stderr.strip().splitlines()[-5:]
@@ -417,7 +511,7 @@ def _method_rows(
 
     rss = {
         column: (
-            r["peak_rss_mb"]
+            max(r["peak_rss_mb"], r.get("tree_peak_mb") or 0.0)
             if r["status"] == "ok"
             else (
                 f"≥ {r['peak_rss_mb_at_stop']:,.0f} at stop"
@@ -439,7 +533,7 @@ def _method_rows(
     rows = [
         Row(f"{name}: wall time (s)", cell("seconds"), "1f", target("<=", TARGET_FULL_SECONDS)),
         Row(f"{name}: documents/s", cell("documents_per_second"), "1f"),
-        Row(f"{name}: peak RSS (MB)", rss, "int", target("<=", TARGET_PEAK_RSS_MB)),
+        Row(f"{name}: peak memory (MB)", rss, "int", target("<=", TARGET_PEAK_RSS_MB)),
         Row(f"{name}: duplicate groups found", cell("group_recall"), "3f", target(">=", 1.0)),
         Row(
             f"{name}: time growth exponent ({fitted})",
@@ -453,6 +547,20 @@ def _method_rows(
             "2f",
         ),
     ]
+    if name == "batch":
+        rows = [
+            *rows[:4],
+            Row(
+                "batch: two halves give identical outputs",
+                {c: r.get("halves_identical") for c, r in records.items() if r["status"] == "ok"},
+                "text",
+            ),
+            Row(
+                "batch: index size (MB)",
+                {c: r.get("index_mb") for c, r in records.items() if r["status"] == "ok"},
+                "1f",
+            ),
+        ]
     if name == "tracer":
         rows.insert(
             3,
@@ -500,7 +608,7 @@ def run(context: RunContext) -> BenchResult:
         column: len(exact_duplicate_groups(stories[:size]))
         for size, column in zip(sizes, columns, strict=True)
     }
-    runs: dict[Method, dict[str, dict[str, Any]]] = {"tracer": {}, "baseline": {}}
+    runs: dict[Method, dict[str, dict[str, Any]]] = {"tracer": {}, "batch": {}, "baseline": {}}
     tracer_stopped = False
     with tempfile.TemporaryDirectory(prefix="tracer-bench-") as scratch_name:
         scratch = Path(scratch_name)
@@ -514,6 +622,10 @@ def run(context: RunContext) -> BenchResult:
                 runs["tracer"][column] = record
                 tracer_stopped = record["status"] != "ok"
                 print(f"  reuters tracer {column}: {record['status']}", file=sys.stderr)
+            if size >= min(BATCH_MIN_SIZE, total):
+                record = measure(context, "batch", input_path)
+                runs["batch"][column] = record
+                print(f"  reuters batch {column}: {record['status']}", file=sys.stderr)
             record = measure(context, "baseline", input_path)
             runs["baseline"][column] = record
             print(f"  reuters baseline {column}: {record['status']}", file=sys.stderr)
@@ -522,6 +634,11 @@ def run(context: RunContext) -> BenchResult:
     rows = [
         Row("exact-duplicate groups in the subset", dict(groups_by_column), "int"),
         *_method_rows("tracer", runs["tracer"], context, full, targets=True),
+        *(
+            _method_rows("batch", runs["batch"], context, full, targets=True)
+            if runs["batch"]
+            else []
+        ),
         *_method_rows("baseline", runs["baseline"], context, full, targets=False),
     ]
     ratio: dict[str, Any] = {}
@@ -545,11 +662,15 @@ def run(context: RunContext) -> BenchResult:
             "subsets": "first N non-empty bodies by newid (nested, time order); 100 and 200 "
             "are probes so that the growth exponent is measured even when larger runs stop",
             "sizes": sizes,
-            "tracer": "tracer.pipeline.trace(Article(id, body)), TracerConfig() defaults",
+            "tracer": "tracer.pipeline.trace(Article(id, body)), TracerConfig() defaults, "
+            "jobs = CPUs available",
+            "batch": "tracer.batch.run_batch into a fresh index + write_trace (no HTML report), "
+            f"subsets of at least {BATCH_MIN_SIZE:,}; then, untimed, the same in two halves",
             "baseline": f"TfidfVectorizer() on the subset's bodies, cosine of all pairs in "
             f"blocks of {BASELINE_BLOCK_ROWS} rows, pairs >= {BASELINE_THRESHOLD} linked",
             "wall_time": "inside the worker, data loading excluded",
-            "peak_rss": "ru_maxrss of the worker process (VmHWM when it was stopped)",
+            "peak_memory": "the larger of the worker's own peak RSS (VmHWM) and the peak, over "
+            f"samples every {POLL_SECONDS} s, of the summed PSS of the worker and its pool",
             "timeout_seconds": context.reuters_timeout,
             "max_rss_mb": context.reuters_max_rss_mb,
             "duplicate_groups": "bench.datasets.exact_duplicate_groups on the subset; found "

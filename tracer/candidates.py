@@ -171,7 +171,7 @@ def _sentence_votes(docs: Sequence[Segmented], config: CandidateConfig) -> IntAr
             if len(distinctive) >= config.min_sentence_stems:
                 owners.append(position)
                 stem_sets.append(distinctive)
-    signatures = minhash_signatures(stem_sets, config.sentence_num_perm, config.seed, hashes={})
+    signatures = minhash_signatures(stem_sets, config.sentence_num_perm, config.seed)
     pairs = _checked_pairs(
         signatures,
         [len(s) for s in stem_sets],
@@ -207,23 +207,28 @@ def _checked_pairs(
 
     if len(signatures) < 2:
         return np.empty((0, 2), dtype=np.int64)
+    size = np.asarray(sizes, dtype=np.float64)
+
+    def enough(pairs: IntArray) -> IntArray:
+        keep = np.zeros(len(pairs), dtype=bool)
+        for start in range(0, len(pairs), _CHECK_BLOCK):
+            block = pairs[start : start + _CHECK_BLOCK]
+            jaccard = (signatures[block[:, 0]] == signatures[block[:, 1]]).mean(axis=1)
+            # |A & B| = J (|A| + |B|) / (1 + J)
+            shared = jaccard * (size[block[:, 0]] + size[block[:, 1]]) / (1.0 + jaccard)
+            keep[start : start + len(block)] = (jaccard >= threshold * _EXACT_CHECK_SLACK) & (
+                shared >= min_shared - 0.5
+            )
+        if owners is not None:
+            keep &= owners[pairs[:, 0]] != owners[pairs[:, 1]]
+        result: IntArray = keep
+        return result
+
     # The band width that best separates the threshold, with every permutation used: more
     # bands than the optimum only add recall, which matters more here than a few extra checks.
     rows = optimal_bands(threshold, signatures.shape[1])[1]
-    pairs = candidate_pairs(band_keys(signatures, signatures.shape[1] // rows, rows))
-    if owners is not None and len(pairs):
-        pairs = pairs[owners[pairs[:, 0]] != owners[pairs[:, 1]]]
-    keep = np.zeros(len(pairs), dtype=bool)
-    size = np.asarray(sizes, dtype=np.float64)
-    for start in range(0, len(pairs), _CHECK_BLOCK):
-        block = pairs[start : start + _CHECK_BLOCK]
-        jaccard = (signatures[block[:, 0]] == signatures[block[:, 1]]).mean(axis=1)
-        # |A & B| = J (|A| + |B|) / (1 + J)
-        shared = jaccard * (size[block[:, 0]] + size[block[:, 1]]) / (1.0 + jaccard)
-        keep[start : start + len(block)] = (jaccard >= threshold * _EXACT_CHECK_SLACK) & (
-            shared >= min_shared - 0.5
-        )
-    return pairs[keep]
+    keys = band_keys(signatures, signatures.shape[1] // rows, rows)
+    return candidate_pairs(keys, where=enough)
 
 
 def _as_owner_pairs(pairs: IntArray, owners: Sequence[int]) -> IntArray:

@@ -4,7 +4,7 @@ datasketch's ``MinHashLSH`` keeps one Python object per set and answers one quer
 tracing twenty thousand articles (and two hundred thousand sentences) that way spends most of
 its time in the interpreter. Here the same method runs on arrays:
 
-1. every distinct item is hashed once (BLAKE2b, 64 bits);
+1. every distinct item is hashed once (CRC-32);
 2. ``num_perm`` affine permutations ``h -> a * h + b (mod 2**64)`` with odd ``a`` (bijections, as
    in datasketch's current MinHash scheme) are applied to all items of a block of sets, and the
    minimum per set is taken with ``np.minimum.reduceat``;
@@ -27,7 +27,8 @@ Example:
 from __future__ import annotations
 
 import hashlib
-from collections.abc import Collection, Sequence
+from zlib import crc32
+from collections.abc import Callable, Collection, Sequence
 from typing import TYPE_CHECKING
 
 if TYPE_CHECKING:
@@ -62,17 +63,14 @@ def permutations(num_perm: int, seed: int) -> tuple[UIntArray, UIntArray]:
 
 
 def minhash_signatures(
-    sets: Sequence[Collection[str]],
-    num_perm: int = 128,
-    seed: int = 1,
-    *,
-    hashes: dict[str, int] | None = None,
+    sets: Sequence[Collection[str]], num_perm: int = 128, seed: int = 1
 ) -> UIntArray:
     """MinHash signatures of ``sets``: an array of shape ``(len(sets), num_perm)``.
 
-    An empty set gets the all-ones signature; :func:`band_keys` callers should leave such rows
-    out (they would all collide). ``hashes`` caches item hashes across calls (worth it when the
-    same items recur, as sentence stems do).
+    Each distinct item is hashed once, with CRC-32: stable across processes and runs, and
+    cheap; two of a million items sharing a checksum would only blur one Jaccard estimate a
+    little. An empty set gets the all-ones signature; callers should leave such rows out of
+    :func:`band_keys` (they would all collide).
 
     Example:
         >>> import numpy as np
@@ -82,7 +80,11 @@ def minhash_signatures(
     """
     import numpy as np
 
-    cache = {} if hashes is None else hashes
+    vocabulary = list(set().union(*sets)) if sets else []
+    position = {item: i for i, item in enumerate(vocabulary)}
+    hashes = np.fromiter(
+        (crc32(item.encode("utf-8")) for item in vocabulary), dtype=np.uint64, count=len(vocabulary)
+    )
     a, b = permutations(num_perm, seed)
     result = np.full((len(sets), num_perm), np.iinfo(np.uint64).max, dtype=np.uint64)
     start = 0
@@ -95,23 +97,16 @@ def minhash_signatures(
         block = [s for s in sets[start:stop] if s]
         rows = np.asarray([i for i in range(start, stop) if sets[i]], dtype=np.int64)
         if block:
-            values = np.fromiter(
-                (_cached_hash(item, cache) for s in block for item in sorted(s)),
-                dtype=np.uint64,
+            ids = np.fromiter(
+                (position[item] for s in block for item in s),
+                dtype=np.int64,
                 count=sum(len(s) for s in block),
             )
             offsets = np.cumsum([0] + [len(s) for s in block[:-1]])
-            permuted = values[:, None] * a[None, :] + b[None, :]
+            permuted = hashes[ids][:, None] * a[None, :] + b[None, :]
             result[rows] = np.minimum.reduceat(permuted, offsets, axis=0)
         start = stop
     return result
-
-
-def _cached_hash(item: str, cache: dict[str, int]) -> int:
-    value = cache.get(item)
-    if value is None:
-        value = cache[item] = item_hash(item)
-    return value
 
 
 def optimal_bands(threshold: float, num_perm: int) -> tuple[int, int]:
@@ -158,8 +153,14 @@ def band_keys(signatures: UIntArray, bands: int, rows: int) -> IntArray:
     return keys.view(np.int64)
 
 
-def candidate_pairs(keys: IntArray) -> IntArray:
+def candidate_pairs(
+    keys: IntArray, where: Callable[[IntArray], IntArray] | None = None
+) -> IntArray:
     """Pairs of rows sharing a key in some band, as a sorted ``(n, 2)`` array with ``x < y``.
+
+    ``where``, given an ``(m, 2)`` array of pairs, returns the boolean mask of those to keep;
+    it is applied band by band, before pairs found in several bands are merged, so that the
+    many pairs a check rejects are never all held at once.
 
     Example:
         >>> import numpy as np
@@ -169,6 +170,7 @@ def candidate_pairs(keys: IntArray) -> IntArray:
     import numpy as np
 
     found: list[IntArray] = []
+    rows = len(keys)
     for band in range(keys.shape[1]):
         column = keys[:, band]
         order = np.argsort(column, kind="stable")
@@ -185,10 +187,13 @@ def candidate_pairs(keys: IntArray) -> IntArray:
         first = np.repeat(np.arange(len(order)), later)
         step = np.arange(len(first)) - np.repeat(np.cumsum(later) - later, later) + 1
         x, y = order[first], order[first + step]
-        # A pair as one number (smaller row first), so duplicates go with a 1-D sort.
-        found.append(np.unique(np.minimum(x, y) * len(keys) + np.maximum(x, y)))
-    if not found:
-        return np.empty((0, 2), dtype=np.int64)
-    codes = np.unique(np.concatenate(found))
-    result: IntArray = np.stack([codes // len(keys), codes % len(keys)], axis=1)
+        pairs = np.stack([np.minimum(x, y), np.maximum(x, y)], axis=1)
+        if where is not None and len(pairs):
+            pairs = pairs[where(pairs)]
+        # A pair as one number, so that repeats go with a plain sort.
+        found.append(pairs[:, 0] * rows + pairs[:, 1])
+    codes = np.sort(np.concatenate(found)) if found else np.empty(0, dtype=np.int64)
+    if len(codes):
+        codes = codes[np.r_[True, codes[1:] != codes[:-1]]]
+    result: IntArray = np.stack([codes // max(rows, 1), codes % max(rows, 1)], axis=1)
     return result
