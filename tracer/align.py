@@ -97,14 +97,19 @@ def align(
         if space is None:
             space = FeatureSpace(TracerConfig(align=config))
         raw = space.pair(a, b).similarity
-        names = names_from([space.case_profile(a), space.case_profile(b)])
-        a_stems = [content_stems(words(t), names) for t in a_texts]
-        b_stems = [content_stems(words(t), names) for t in b_texts]
+        a_terms, b_terms = space.terms(a), space.terms(b)
+        names = names_from([a_terms.profile, b_terms.profile])
+        # content_stems(words(text), names), from the stems each article keeps once.
+        a_stems = [{st for low, st in items if low not in names} for items in a_terms.stems]
+        b_stems = [{st for low, st in items if low not in names} for items in b_terms.stems]
         similarity = eligible_similarity(raw, a_texts, b_texts, config, (a_stems, b_stems))
         similarity = _prefer_identical(similarity, a_texts, b_texts)
         edges = _select_edges(a_content, b_content, similarity, config, (a_stems, b_stems))
-    a_tokens = {s.index: lower_words(s.norm) for s in a_content}
-    b_tokens = {s.index: lower_words(s.norm) for s in b_content}
+        a_tokens = {s.index: list(t) for s, t in zip(a_content, a_terms.tokens, strict=True)}
+        b_tokens = {s.index: list(t) for s, t in zip(b_content, b_terms.tokens, strict=True)}
+    else:
+        a_tokens = {s.index: lower_words(s.norm) for s in a_content}
+        b_tokens = {s.index: lower_words(s.norm) for s in b_content}
     links_a = _links(a, edges, a_tokens, b_tokens, config, side=0)
     links_b = _links(b, edges, b_tokens, a_tokens, config, side=1)
     pairs = _pairs(edges, a_tokens, b_tokens, config)

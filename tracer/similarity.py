@@ -191,6 +191,7 @@ class FeatureSpace:
             texts = [s.norm for s in doc.content]
             profile = case_profile(texts)
             names = names_from([profile])
+            tokens = tuple(tuple(lower_words(text)) for text in texts)
             word_terms = (_word_terms(text, names) for text in texts)
             char_terms = (self._char_analyser(text) for text in texts)
             self._terms[key] = (
@@ -199,6 +200,11 @@ class FeatureSpace:
                     _count_rows(word_terms),
                     _count_rows(char_terms),
                     profile,
+                    tokens,
+                    tuple(
+                        tuple((low, stem(low)) for low in sentence if _is_content(low))
+                        for sentence in tokens
+                    ),
                 ),
             )
             _bound(self._terms, self.max_articles)
@@ -263,11 +269,15 @@ class TermRows:
 
 @dataclass(frozen=True, slots=True)
 class ArticleTerms:
-    """An article's word and character term counts per content sentence, and case profile."""
+    """What comparisons need of one article, per content sentence: word and character term
+    counts, lower-cased words, and ``(word, stem)`` of the words that may be content words
+    (whether one is depends on the names of the pair); plus the article's case profile."""
 
     word: TermRows
     char: TermRows
     profile: tuple[frozenset[str], frozenset[str]]
+    tokens: tuple[tuple[str, ...], ...]
+    stems: tuple[tuple[tuple[str, str], ...], ...]
 
 
 @dataclass(frozen=True, slots=True)
@@ -286,6 +296,11 @@ def _char_analyser() -> Callable[[str], list[str]]:
         analyzer="char_wb", ngram_range=(3, 5), lowercase=True
     ).build_analyzer()
     return analyser
+
+
+def _is_content(word: str) -> bool:
+    """What :func:`tracer.tokens.content_stems` keeps of a lower-cased word, names aside."""
+    return word not in STOP_WORDS and len(word) >= 2
 
 
 def _word_terms(text: str, names: frozenset[str]) -> list[str]:
