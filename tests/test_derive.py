@@ -121,3 +121,109 @@ def test_unrelated_articles_have_no_edges_and_output_is_deterministic() -> None:
     second = trace([harbour, recipe])
     assert first.edges == ()
     assert first == second
+
+
+# --- versions of one text: closest-version trees ------------------------------------------------
+
+
+def version(changes: dict[tuple[int, str], str], sentences: list[str] | None = None) -> str:
+    """The harbour story with some words changed: {(sentence index, old word): new word}."""
+    lines = list(sentences or SOURCE_SENTENCES)
+    for (index, old), new in changes.items():
+        assert old in lines[index]
+        lines[index] = lines[index].replace(old, new, 1)
+    return "\n".join(lines)
+
+
+FIFTY = {(2, "forty"): "fifty"}
+PLEDGED = {(4, "promised"): "pledged"}
+PLANNED = {(6, "scheduled"): "planned"}
+DIGGING = {(1, "dredging"): "digging"}
+
+
+def test_near_identical_versions_get_a_closest_version_tree() -> None:
+    # o is copied three times (p, r, s), each copyist making one slip; q copies p and adds a
+    # slip of its own, inheriting p's.
+    versions = [
+        Article("o", version({})),
+        Article("p", version(FIFTY)),
+        Article("q", version(FIFTY | PLEDGED)),
+        Article("r", version(PLANNED)),
+        Article("s", version(DIGGING)),
+    ]
+    result = trace(versions)
+    assert edges_of(result, "derived") == {("o", "p"), ("p", "q"), ("o", "r"), ("o", "s")}
+    edge = next(e for e in result.edges if (e.parent, e.child) == ("p", "q"))
+    assert edge.reason.startswith("closest version: q differs from p in 1 variant (1 word)")
+    assert "direction from o, the one of 5 versions the others differ from least" in edge.reason
+    assert edge.copied > 0.9
+    # A pair on the tree is derived only; the other pairs stay related.
+    assert ("o", "p") not in edges_of(result, "related")
+    assert ("q", "r") in edges_of(result, "related")
+    assert trace(list(reversed(versions))).edges == result.edges
+
+
+def test_two_versions_stay_related_since_neither_text_points_the_way() -> None:
+    result = trace([Article("x", version({})), Article("y", version(FIFTY))])
+    assert edges_of(result, "derived") == set()
+    assert edges_of(result, "related") == {("x", "y")}
+
+
+def test_tied_versions_keep_the_edge_between_them_undirected() -> None:
+    # A chain of four: m and n are equally central, so only the outer edges get a direction.
+    result = trace(
+        [
+            Article("k", version({})),
+            Article("m", version(FIFTY)),
+            Article("n", version(FIFTY | PLEDGED)),
+            Article("t", version(FIFTY | PLEDGED | PLANNED)),
+        ]
+    )
+    assert edges_of(result, "derived") == {("m", "k"), ("n", "t")}
+    assert ("m", "n") in edges_of(result, "related")
+    edge = next(e for e in result.edges if e.kind == "derived")
+    assert "m and n, which tie" in edge.reason
+
+
+def test_a_fragment_is_missing_text_not_a_closer_version() -> None:
+    from tracer.derive import version_distance
+
+    full = version(FIFTY).split()
+    other = version(FIFTY | PLANNED).split()
+    # Only what both have is compared: a fragment ending before sentence 6 reads like both.
+    fragment = full[: len(full) // 2]
+    assert version_distance(fragment, other).variants == 0
+    assert version_distance(full, other).variants == 1
+    assert version_distance(full, other).rate > 0
+
+
+def test_versions_quoting_a_common_source_stay_siblings() -> None:
+    cited = [f"{SOURCE_SENTENCES[0][:-1]}, Reuters reported.", *SOURCE_SENTENCES[1:]]
+    result = trace(
+        [
+            Article("first", version({}, cited)),
+            Article("second", version(FIFTY, cited)),
+            Article("third", version(PLANNED, cited)),
+        ]
+    )
+    assert edges_of(result, "derived") == {
+        ("source:reuters", "first"),
+        ("source:reuters", "second"),
+        ("source:reuters", "third"),
+    }
+    assert len(edges_of(result, "related")) == 3
+
+
+def test_versions_keep_the_parent_containment_gives_them() -> None:
+    # Three trimmed copies of the long story, near-identical to one another: each came from
+    # the long story; the closest-version tree does not re-parent them.
+    trimmed = SOURCE_SENTENCES[:5]
+    result = trace(
+        [
+            Article("long", "\n".join(SOURCE_SENTENCES)),
+            Article("x", version({}, trimmed)),
+            Article("y", version(FIFTY, trimmed)),
+            Article("z", version(PLEDGED, trimmed)),
+        ]
+    )
+    assert edges_of(result, "derived") == {("long", "x"), ("long", "y"), ("long", "z")}

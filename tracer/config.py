@@ -129,6 +129,12 @@ class DeriveConfig:
         attribution_weight: weight of one article naming the other's outlet.
         extra_parent_share: share of a child's content a second parent must explain that the
             first does not, for both edges to be kept (otherwise the weaker is transitive).
+        min_version_share: two articles whose direction is undecided are *versions of one
+            text* (a wire story re-published with small edits, hand-copied witnesses) when each
+            reuses at least this share of its content from the other. Connected groups of
+            versions get a closest-version tree (see ``tracer.derive``). Set above 1 to turn
+            the trees off. Not fitted: four fifths of each text is what "the same text with
+            small edits" means; the stemma benchmark is test data only.
     """
 
     min_derivation_share: float = 0.25
@@ -137,6 +143,7 @@ class DeriveConfig:
     containment_weight: float = 1.0
     attribution_weight: float = 1.0
     extra_parent_share: float = 0.15
+    min_version_share: float = 0.8
 
 
 @dataclass(frozen=True, slots=True)
