@@ -27,9 +27,9 @@ Example:
 from __future__ import annotations
 
 import hashlib
-from zlib import crc32
 from collections.abc import Callable, Collection, Sequence
 from typing import TYPE_CHECKING
+from zlib import crc32
 
 if TYPE_CHECKING:
     import numpy as np
