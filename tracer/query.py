@@ -61,8 +61,9 @@ def likely_sources(
 ) -> QueryResult:
     """The indexed articles ``article`` most likely took from, with their aligned passages.
 
-    Ranked by the share of the query they explain (copied + paraphrased), then by id; at most
-    ``limit`` of them, chosen among the ``candidates`` articles sharing most distinctive stems.
+    Ranked by the share of the query they explain (copied + paraphrased), then by the share
+    copied word for word, then by id; at most ``limit`` of them, chosen among the
+    ``candidates`` articles sharing most distinctive stems.
     An article with the query's own id is left out (it is the query, or its older version).
     """
     config = config or TracerConfig()
@@ -97,5 +98,9 @@ def likely_sources(
         comparison = compare(doc, query, config)
         if comparison.passages:
             matches.append(SourceMatch(comparison, shared[doc.article.id]))
-    matches.sort(key=lambda m: (-m.explained, m.comparison.a.article.id))
+    # At equal coverage, a source holding the text word for word is stronger evidence than one
+    # that rewords it; ranking by id alone put a paraphrase above the verbatim original.
+    matches.sort(
+        key=lambda m: (-m.explained, -m.comparison.shares_b.copied, m.comparison.a.article.id)
+    )
     return QueryResult(query, tuple(matches[:limit]), len(ranked))
