@@ -458,6 +458,27 @@ def test_another_configuration_on_an_existing_index_is_refused(
     assert index_content(index) == before
 
 
+def test_derivation_settings_may_change_between_runs(tmp_path: Path) -> None:
+    dump = write_dump(tmp_path / "dump.jsonl", FIRST)
+    index = tmp_path / "news.db"
+    run_batch(dump, index, tmp_path / "out")
+    config = tmp_path / "derive.toml"
+    config.write_text("[derive]\nmin_derivation_share = 0.5\n")
+    run_batch(dump, index, tmp_path / "again", "--config", str(config))
+
+
+def test_a_second_batch_on_a_busy_index_is_refused(run_main: Run, tmp_path: Path) -> None:
+    dump = write_dump(tmp_path / "dump.jsonl", FIRST)
+    index = tmp_path / "news.db"
+    with tracer.batch.exclusive(index):
+        result = run_main("batch", dump, "--index", index, "-o", tmp_path / "out", "-q")
+    assert result.exit_code == 2
+    assert (
+        result.stderr == f"tracer: error: {index}: another tracer batch is running on this index\n"
+    )
+    run_batch(dump, index, tmp_path / "out")  # released: the next run proceeds
+
+
 def make_newer(index: Path) -> None:
     with closing(sqlite3.connect(index)) as connection:
         connection.execute(f"PRAGMA user_version = {SCHEMA_VERSION + 1}")

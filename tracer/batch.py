@@ -20,12 +20,14 @@ describe the whole index, not just the dump: running the same dump twice changes
 
 from __future__ import annotations
 
+import fcntl
 import json
 import os
 import signal
 from collections.abc import Iterator, Sequence
 from contextlib import contextmanager
 from dataclasses import asdict, dataclass, field
+from pathlib import Path
 
 from tracer.candidates import find_candidates
 from tracer.config import TracerConfig
@@ -252,8 +254,14 @@ def _has_line(text: str, lines: frozenset[str]) -> bool:
 
 
 def _check_config(index: Index, config: TracerConfig) -> None:
-    """An index holds results of one configuration; mixing two would make them meaningless."""
-    fingerprint = json.dumps(asdict(config), sort_keys=True)
+    """An index holds results of one configuration; mixing two would make them meaningless.
+
+    Only the settings that shape what is stored count (cleaning and segmentation, alignment,
+    and the shingles document figures are computed on): the DAG is derived afresh every run, so
+    ``[derive]`` settings may change between runs.
+    """
+    stored_part = {name: asdict(getattr(config, name)) for name in _STORED_SETTINGS}
+    fingerprint = json.dumps(stored_part, sort_keys=True)
     stored = index.get_meta("config")
     if stored is None:
         with _commit(index):
@@ -263,6 +271,38 @@ def _check_config(index: Index, config: TracerConfig) -> None:
             f"{index.path}: this index was built with other settings; use the same --config, "
             "or a new index"
         )
+
+
+# The configuration sections whose settings are baked into what the index stores.
+_STORED_SETTINGS = ("clean", "align", "candidates")
+
+
+@contextmanager
+def exclusive(index_path: Path) -> Iterator[None]:
+    """Hold the index's batch lock: one ``tracer batch`` at a time per index.
+
+    Two runs interleaving their transactions would each rebuild the DAG from their own view.
+    The lock is an advisory lock on a file beside the index, which the operating system
+    releases however the holder ends (even by SIGKILL), so a killed run never leaves it held.
+
+    Raises:
+        TracerError: another batch holds the lock.
+    """
+    lock_path = index_path.with_name(index_path.name + ".lock")
+    try:
+        handle = open(lock_path, "a+b")  # noqa: SIM115 - held for the whole run
+    except OSError as error:
+        raise TracerError(f"{lock_path}: cannot create the batch lock: {error.strerror}") from None
+    try:
+        try:
+            fcntl.flock(handle, fcntl.LOCK_EX | fcntl.LOCK_NB)
+        except OSError:
+            raise TracerError(
+                f"{index_path}: another tracer batch is running on this index"
+            ) from None
+        yield
+    finally:
+        handle.close()
 
 
 def _store_articles(

@@ -237,7 +237,7 @@ def batch(
         tracer batch dumps/2026-11-24.jsonl.gz --index news.db -o out/
         tracer batch crawl.warc.gz --format warc --index news.db -o out/ --no-report
     """
-    from tracer.batch import run_batch
+    from tracer.batch import exclusive, run_batch
     from tracer.config import load_config
     from tracer.export import write_trace
     from tracer.index import Index
@@ -248,7 +248,11 @@ def batch(
     corpus = read_corpus(list(paths), options=inputs)
     if not corpus.articles and not corpus.problems:
         raise TracerError(f"no articles in {', '.join(str(p) for p in paths)}")
-    with Index.open(index_path) as index, _Progress(enabled=not quiet) as progress:
+    with (
+        exclusive(index_path),
+        Index.open(index_path) as index,
+        _Progress(enabled=not quiet) as progress,
+    ):
         result, summary = run_batch(
             corpus,
             index,
@@ -268,6 +272,9 @@ def batch(
     _print_problems(corpus.warnings, kind="warning")
     for article_id in summary.revised_ids[:_MAX_PROBLEM_LINES]:
         click.echo(f"tracer: revised: {article_id} (new content under a known id)", err=True)
+    if len(summary.revised_ids) > _MAX_PROBLEM_LINES:
+        more = len(summary.revised_ids) - _MAX_PROBLEM_LINES
+        click.echo(f"tracer: ... and {more} more revised", err=True)
     click.echo(summary.describe(), err=True)
     click.echo(f"wrote {Path(out_dir) / ('trace.json' if no_report else 'index.html')}", err=True)
 
