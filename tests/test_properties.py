@@ -359,5 +359,8 @@ def test_trace_and_report_accept_any_articles(corpus: list[Article], tmp_path: P
     # A fresh folder per example: write_report leaves files of an earlier report alone.
     with tempfile.TemporaryDirectory(dir=tmp_path) as folder:
         written = write_report(result, Path(folder), generated_at="2024-05-01 12:00 UTC")
-        assert len(written) == 1 + len(result.articles) + len(result.comparisons)
+        # The index, then pages only for articles with relations and pairs that are edges.
+        assert Path(folder) / "index.html" in written
+        assert len(written) <= 1 + len(result.articles) + len(result.edges) + len(result.edges)
         assert all(path.read_text(encoding="utf-8") for path in written)
+        assert all(Path(folder) in path.parents for path in written)

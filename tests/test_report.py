@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import base64
 import hashlib
+import json
 import re
 from dataclasses import replace
 from pathlib import Path
@@ -33,8 +34,16 @@ from tracer.model import (
     TraceResult,
 )
 from tracer.report import render_pages, safe_filename, write_report
+from tracer.report.components import connected_components, place_components
 from tracer.report.layout import LayoutConfig, layered_layout
-from tracer.report.views import build_site, external_url, format_percent, pair_rows, word_diff
+from tracer.report.views import (
+    build_site,
+    external_url,
+    format_percent,
+    pair_rows,
+    script_json,
+    word_diff,
+)
 
 SEEDS = Path(__file__).resolve().parent.parent / "seeds"
 SEED_A = SEEDS / "000_5f7692219c63b442.txt"
@@ -183,6 +192,16 @@ def text_of(element: Element) -> str:
     return " ".join("".join(element.itertext()).split())
 
 
+def drawings(page: Element) -> list[Element]:
+    """The SVG drawings of the page (not the hidden one holding the arrow markers)."""
+    return [svg for svg in elements(page, "svg") if svg.get("class") != "defs"]
+
+
+def scripts(page: Element) -> list[Element]:
+    """The page's executable scripts (not its JSON data blocks)."""
+    return [e for e in page.iter("script") if e.get("type") in (None, "text/javascript")]
+
+
 def elements(root: Element, tag: str, css_class: str | None = None) -> list[Element]:
     """Descendants with this tag (HTML or SVG namespace) and, if given, exactly this class."""
     return [
@@ -240,10 +259,85 @@ def test_write_report_stamps_the_time_when_not_given(
     assert re.search(r"on \d{4}-\d\d-\d\d \d\d:\d\d UTC", footer)
 
 
+def test_pages_only_for_articles_and_pairs_with_something_to_show(
+    seed_result: TraceResult,
+) -> None:
+    lonely_doc = _doc("lonely", ["Nothing here is shared with anyone."])
+    lonely = ArticleTrace(lonely_doc, (SentenceLink(0, "original"),), Shares(0.0, 0.0, 1.0), ())
+    # Without the related edge, the two seeds are still compared but no longer linked.
+    result = replace(
+        seed_result,
+        articles=(*seed_result.articles, lonely),
+        edges=tuple(edge for edge in seed_result.edges if edge.kind != "related"),
+    )
+    pages = render_pages(result, WHEN)
+    a = safe_filename("000_5f7692219c63b442")
+    b = safe_filename("001_63a6e8fa25d66eb9")
+    assert sorted(pages) == [f"articles/{a}.html", f"articles/{b}.html", "index.html"]
+    index = parse(pages["index.html"])
+    (row,) = [
+        tr
+        for tr in index.iterfind(".//table[@id='articles-table']/tbody/tr")
+        if "lonely" in text_of(tr)
+    ]
+    assert [e.tag for e in row.iter() if e.get("class") == "art-title"] == ["span"]  # no link
+    article = parse(pages[f"articles/{b}.html"])
+    # Reused sentences point at the source sentence on the other article's page instead.
+    sources = [str(e.get("href")) for e in article.iter("a") if e.get("class") == "src"]
+    assert sources and all(href.startswith(f"../articles/{a}.html#s-") for href in sources)
+    assert "side by side" not in text_of(article)
+    assert "Articles sharing passages" in text_of(article)
+
+
+def test_the_graph_is_drawn_per_connected_group(seed_result: TraceResult) -> None:
+    a_id = "000_5f7692219c63b442"
+    other = Node("source:other", "latent", "Other Agency", "agency")
+    result = replace(
+        seed_result,
+        nodes=(*seed_result.nodes, other),
+        edges=(
+            *(e for e in seed_result.edges if e.child != a_id and e.parent != a_id),
+            Edge("source:other", a_id, "derived", 0.9, "declares it"),
+        ),
+    )
+    page = parse(render_pages(result, WHEN)["index.html"])
+    figures = [f for f in page.iter("figure") if f.get("id")]
+    assert [f.get("id") for f in figures] == ["c-1", "c-2"]  # largest first
+    assert [len(elements(f, "g", "node article")) for f in figures] == [1, 1]
+    assert [len(elements(f, "g", "node latent")) for f in figures] == [2, 1]
+    # One set of arrow markers for every drawing, so their ids stay unique in the page.
+    ids = [str(e.get("id")) for e in page.iter() if e.get("id")]
+    assert ids.count("arrow") == 1 and len(ids) == len(set(ids))
+    b_page = render_pages(result, WHEN)[f"articles/{safe_filename('001_63a6e8fa25d66eb9')}.html"]
+    assert 'href="../index.html#c-1"' in b_page
+
+
+def test_components_are_numbered_by_size_whatever_the_edge_order() -> None:
+    ends = [("b", "c"), ("x", "y"), ("a", "b"), ("y", "z"), ("q", "r"), ("c", "a")]
+    first = connected_components(ends)
+    second = connected_components(list(reversed(ends)))
+    assert [c.nodes for c in first] == [c.nodes for c in second]
+    assert [c.nodes for c in first] == [("a", "b", "c"), ("x", "y", "z"), ("q", "r")]
+    assert [len(c.edges) for c in first] == [3, 2, 1]
+    placement = place_components([500, 30, 3, 2, 2], on_index=2, per_page=2, inline_nodes=40)
+    assert placement.index == (1, 2) and placement.pages == ((3, 4), (5,))
+    assert placement.own_page == frozenset({1})
+
+
+def test_embedded_json_cannot_end_its_script_element() -> None:
+    hostile = "</script><script>alert(1)</script><!-- & \u2028 \u2029"
+    text = str(script_json({"title": hostile}))
+    assert not re.search("[<>&\u2028\u2029]", text)
+    assert json.loads(text) == {"title": hostile}
+
+
 def test_an_empty_trace_still_has_an_index() -> None:
     pages = render_pages(TraceResult((), (), (), ()))
     assert list(pages) == ["index.html"]
-    assert "No two articles share a passage." in pages["index.html"]
+    assert (
+        "Nothing to draw: no article derives from or is related to another." in pages["index.html"]
+    )
+    assert "No article derives from or is related to another." in pages["index.html"]
 
 
 # --- index ---------------------------------------------------------------------------------------
@@ -262,7 +356,7 @@ def test_index_summarises_the_run_and_draws_the_dag(seed_result: TraceResult) ->
         "1 skipped input",
     ]
     assert "seeds/photo.png: not a text file" in html
-    (svg,) = elements(page, "svg")
+    (svg,) = drawings(page)  # one connected group: both articles and the two cited sources
     latent = elements(svg, "g", "node latent")
     names = sorted(text_of(elements(g, "text", "title")[0]) for g in latent)
     assert names == ["Financial Times", "Racurs"]
@@ -291,10 +385,13 @@ def test_index_tables_are_sortable_and_link_to_pages(seed_result: TraceResult) -
     assert first_row is not None
     assert "Financial Times" in text_of(first_row)  # cited sources from the attributions
     assert "36%" in text_of(first_row) or "29%" in text_of(first_row)
-    pairs = page.find(".//table[@id='pairs-table']")
-    assert pairs is not None
-    hrefs = [a.get("href") for a in pairs.iter("a")]
+    edges = page.find(".//table[@id='edges-table']")
+    assert edges is not None
+    hrefs = [a.get("href") for a in edges.iter("a")]
     assert any(str(h).startswith("pairs/") for h in hrefs)
+    relations = [text_of(span) for span in edges.iter("span") if "rel" in str(span.get("class"))]
+    assert "related · common source: Financial Times" in relations
+    assert "derived · declared source" in relations
 
 
 # --- article page --------------------------------------------------------------------------------
@@ -374,7 +471,10 @@ def test_hostile_text_renders_as_inert_text(hostile_result: TraceResult) -> None
     for path, html in pages.items():
         page = parse(html)
         everything = list(page.iter())
-        assert [e.tag for e in everything].count("script") == 1, path
+        assert len(scripts(page)) == (0 if path.startswith("articles/") else 1), path
+        for data in page.iter("script"):
+            if data.get("type") == "application/json":
+                assert not re.search("[<>&\u2028\u2029]", data.text or ""), path
         assert [e.tag for e in everything].count("style") == 1, path
         assert "textarea" not in [e.tag for e in everything], path
         assert "img" not in [e.tag for e in everything], path
@@ -412,10 +512,14 @@ def test_no_external_resources_and_a_strict_csp(hostile_result: TraceResult) -> 
         assert "default-src 'none'" in policy
         assert "base-uri 'none'" in policy and "form-action 'none'" in policy
         assert "unsafe-inline" not in policy.split("script-src")[1].split(";")[0]
-        # The inline script is allowed by its hash, nothing else.
-        (script,) = [e for e in page.iter("script")]
-        digest = base64.b64encode(hashlib.sha256((script.text or "").encode()).digest()).decode()
-        assert f"script-src 'sha256-{digest}'" in policy
+        # The inline script is allowed by its hash, nothing else; pages without it allow none.
+        if path.startswith("articles/"):
+            assert scripts(page) == [], path
+            assert "script-src 'none'" in policy
+        else:
+            (script,) = scripts(page)
+            digest = base64.b64encode(hashlib.sha256((script.text or "").encode()).digest())
+            assert f"script-src 'sha256-{digest.decode()}'" in policy
         head_children = [e.tag for e in head]
         assert head_children.index("meta") < head_children.index("style")
         for element in page.iter():
@@ -671,6 +775,9 @@ def test_report_of_the_seed_trace() -> None:
     result = pipeline.trace(corpus.articles, problems=corpus.problems)
     pages = render_pages(result, WHEN)
     assert len([p for p in pages if p.startswith("articles/")]) == 5
+    linked = {frozenset((e.parent, e.child)) for e in result.edges}
+    # On the seeds, every compared pair is also an edge: each gets its side-by-side page.
+    assert all(frozenset((c.a.article.id, c.b.article.id)) in linked for c in result.comparisons)
     assert len([p for p in pages if p.startswith("pairs/")]) == len(result.comparisons)
     index = parse(pages["index.html"])
     latent = [text_of(elements(g, "text", "title")[0]) for g in elements(index, "g", "node latent")]

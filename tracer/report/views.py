@@ -21,12 +21,16 @@ from __future__ import annotations
 import base64
 import difflib
 import hashlib
+import json
+import math
 import re
 import unicodedata
-from collections.abc import Iterable, Mapping, Sequence
+from collections.abc import Iterable, Iterator, Mapping, Sequence
 from dataclasses import dataclass
 from typing import Literal
 from urllib.parse import urlsplit
+
+from markupsafe import Markup
 
 from tracer.model import (
     LABELS,
@@ -44,11 +48,13 @@ from tracer.model import (
     Shares,
     TraceResult,
 )
-from tracer.report.layout import Layout, LayoutConfig, layered_layout
+from tracer.report.components import Component, connected_components, place_components
+from tracer.report.layout import Box, LayoutConfig, layered_layout
 from tracer.tokens import stem
 
 __all__ = [
     "ArticlePage",
+    "GraphPage",
     "IndexPage",
     "PairPage",
     "Site",
@@ -57,9 +63,11 @@ __all__ = [
     "external_url",
     "format_percent",
     "format_score",
+    "iter_pages",
     "label_class",
     "pair_rows",
     "safe_filename",
+    "script_json",
     "word_diff",
 ]
 
@@ -203,16 +211,24 @@ def external_url(url: str | None) -> str | None:
     return url
 
 
-def content_security_policy(script: str) -> str:
+def content_security_policy(script: str | None) -> str:
     """The page's Content-Security-Policy: nothing external, and only our own inline script.
 
     The script is allowed by its SHA-256 hash rather than ``'unsafe-inline'``, so that even
-    markup that slipped through escaping could not run a script or an event handler.
+    markup that slipped through escaping could not run a script or an event handler. A page
+    without our script (``None``) allows no script at all.
+
+    Example:
+        >>> "script-src 'none'" in content_security_policy(None)
+        True
     """
-    digest = base64.b64encode(hashlib.sha256(script.encode("utf-8")).digest()).decode("ascii")
+    allowed = "'none'"
+    if script is not None:
+        digest = hashlib.sha256(script.encode("utf-8")).digest()
+        allowed = f"'sha256-{base64.b64encode(digest).decode('ascii')}'"
     return (
         "default-src 'none'; style-src 'unsafe-inline'; "
-        f"script-src 'sha256-{digest}'; img-src data:; base-uri 'none'; form-action 'none'"
+        f"script-src {allowed}; img-src data:; base-uri 'none'; form-action 'none'"
     )
 
 
@@ -338,13 +354,14 @@ class GraphEdge:
 
 @dataclass(frozen=True, slots=True)
 class GraphView:
-    """The inline SVG of the derivation DAG."""
+    """The inline SVG of one component of the derivation DAG; ``title_id`` names its title."""
 
     width: float
     height: float
     nodes: tuple[GraphNode, ...]
     edges: tuple[GraphEdge, ...]
     description: str
+    title_id: str
 
 
 @dataclass(frozen=True, slots=True)
@@ -366,58 +383,129 @@ class CitedSource:
 
 @dataclass(frozen=True, slots=True)
 class ArticleRow:
-    """One row of the index's article table."""
+    """One row of the index's article table (``ref.href`` is ``None`` for an article without
+    a page: one that shares nothing with any other)."""
 
     ref: ArticleRef
     source: str
     date: str
     shares: ShareView
     cited: tuple[CitedSource, ...]
-    cited_sort: str
     related: int
     derived_from: tuple[ArticleRef, ...]
-    derived_sort: str
 
 
 @dataclass(frozen=True, slots=True)
-class PairRowSummary:
-    """One row of the index's table of compared pairs."""
+class EdgeRow:
+    """One row of the index's table of edges: a derivation or a related pair.
 
-    a: ArticleRef
-    b: ArticleRef
-    href: str
+    ``source`` and ``target`` are the edge's two ends (parent then child for a derivation). The
+    passage counts, the share of ``target`` reused and the best similarity come from the
+    comparison of the two articles and are ``None`` when there is none (a cited source);
+    ``href`` links to the side-by-side page of the two articles when there is one.
+    """
+
+    source: ArticleRef
+    target: ArticleRef
     relation: str
     relation_class: str
     reason: str
-    copied_rows: int
-    paraphrased_rows: int
-    reuse_of_b: str
-    reuse_of_b_value: str
-    similarity: str
+    copied_rows: int | None
+    paraphrased_rows: int | None
+    reused: str | None
+    reused_value: float | None
+    similarity: str | None
+    href: str | None
 
 
 @dataclass(frozen=True, slots=True)
 class LatentRow:
-    """One source that articles cite but that is not in the corpus."""
+    """One source that articles cite but that is not in the corpus.
+
+    ``cited_by`` holds the first articles deriving from it; ``more`` says how many are left out.
+    """
 
     name: str
     kind: str
     cited_by: tuple[ArticleRef, ...]
+    more: str
+
+
+@dataclass(frozen=True, slots=True)
+class DataTable:
+    """What a filterable table needs besides its first rows, which the template prints.
+
+    ``data`` is every row as JSON (see :func:`script_json`) for the script to filter, sort and
+    page through, its cells referring to the page's shared data (``shared_id``) for articles and
+    cited sources; ``note`` says how many rows the page shows without the script.
+    """
+
+    id: str
+    data_id: str
+    shared_id: str
+    filter_id: str
+    total: int
+    page_size: int
+    noun: str
+    note: str
+    data: Markup
+
+
+@dataclass(frozen=True, slots=True)
+class PageLink:
+    """A link to another page of the report; ``href`` is ``None`` for the page being shown."""
+
+    text: str
+    href: str | None
+
+
+@dataclass(frozen=True, slots=True)
+class ComponentView:
+    """One connected component of the DAG: drawn here (``graph``), or linked (``href``).
+
+    ``hubs`` are its best-connected nodes, listed when it is not drawn on this page.
+    """
+
+    number: int
+    anchor: str
+    title: str
+    summary: str
+    graph: GraphView | None
+    href: str | None
+    note: str
+    hubs: tuple[ArticleRef, ...]
 
 
 @dataclass(frozen=True, slots=True)
 class IndexPage(PageBase):
-    """The front page: summary, DAG, articles, pairs, latent sources, problems."""
+    """The front page: summary, DAG components, articles, edges, latent sources, problems."""
 
     summary: tuple[SummaryItem, ...]
-    graph: GraphView
+    graph_note: str
+    components: tuple[ComponentView, ...]
+    graph_pages: tuple[PageLink, ...]
     articles: tuple[ArticleRow, ...]
-    pairs: tuple[PairRowSummary, ...]
+    articles_table: DataTable
+    edges: tuple[EdgeRow, ...]
+    edges_table: DataTable
     latent: tuple[LatentRow, ...]
+    latent_table: DataTable
+    shared_id: str
+    shared_data: Markup
     problems: tuple[str, ...]
     problems_summary: str
     warnings: tuple[str, ...]
     warnings_summary: str
+
+
+@dataclass(frozen=True, slots=True)
+class GraphPage(PageBase):
+    """A page of DAG components: the next ones after the index page's, or one big one alone."""
+
+    heading: str
+    intro: str
+    components: tuple[ComponentView, ...]
+    pages: tuple[PageLink, ...]
 
 
 # --- article page --------------------------------------------------------------------------------
@@ -479,6 +567,7 @@ class ArticlePage(PageBase):
     compared: tuple[Relation, ...]
     cited: tuple[CitedSource, ...]
     paragraphs: tuple[Paragraph, ...]
+    drawing: PageLink | None
 
 
 # --- pair page -----------------------------------------------------------------------------------
@@ -539,6 +628,7 @@ class Site:
     """Every page of the report."""
 
     index: IndexPage
+    graphs: tuple[GraphPage, ...]
     articles: tuple[ArticlePage, ...]
     pairs: tuple[PairPage, ...]
 
@@ -572,14 +662,14 @@ def legend() -> Legend:
 class _Names:
     """File names and display names of the articles of one result, collision-free."""
 
-    def __init__(self, result: TraceResult) -> None:
+    def __init__(self, result: TraceResult, with_page: set[str]) -> None:
         self.articles: dict[str, Article] = {}
         for trace in result.articles:
             self.articles[trace.doc.article.id] = trace.doc.article
         for comparison in result.comparisons:
             for doc in (comparison.a, comparison.b):
                 self.articles.setdefault(doc.article.id, doc.article)
-        self.with_page = {trace.doc.article.id for trace in result.articles}
+        self.with_page = with_page
         self.nodes = {node.id: node for node in result.nodes}
         self.stems: dict[str, str] = {}
         used: set[str] = set()
@@ -694,19 +784,25 @@ def _attribution_tooltip(attribution: Attribution) -> str:
     )
 
 
-def _cited(attributions: Sequence[Attribution], latent_names: set[str]) -> tuple[CitedSource, ...]:
+def _cited(
+    attributions: Sequence[Attribution], latent_names: set[str], *, cues: bool = True
+) -> tuple[CitedSource, ...]:
+    """The sources an article cites, most cited first; ``cues`` quotes the phrases in tooltips
+    (left out in the index table, where thousands of rows would repeat them)."""
     by_source: dict[str, list[Attribution]] = {}
     for attribution in attributions:
         by_source.setdefault(attribution.source, []).append(attribution)
     cited = []
     for source, found in by_source.items():
         kinds = sorted({a.kind for a in found}, key=lambda kind: (_KIND_RANK.get(kind, 9), kind))
-        cues = ", ".join(f"“{_truncate(a.cue, 60)}”" for a in found[:3])
-        more = f" and {len(found) - 3} more" if len(found) > 3 else ""
         tooltip = (
             f"{source} ({_type_text(found[0].source_type)}): "
-            f"{' / '.join(_kind_text(kind) for kind in kinds)}; {cues}{more}"
+            f"{' / '.join(_kind_text(kind) for kind in kinds)}"
         )
+        if cues:
+            quoted = ", ".join(f"“{_truncate(a.cue, 60)}”" for a in found[:3])
+            more = f" and {len(found) - 3} more" if len(found) > 3 else ""
+            tooltip += f"; {quoted}{more}"
         cited.append(CitedSource(source, tooltip, source in latent_names))
     cited.sort(key=lambda item: (-len(by_source[item.name]), item.name))
     return tuple(cited)
@@ -950,47 +1046,141 @@ def _merge_pairs(pairs: Sequence[AlignedPair]) -> list[RowPlan]:
 
 # --- building the pages --------------------------------------------------------------------------
 
+TABLE_PAGE_ROWS = 100
+"""Rows of an index table printed in the page; the script shows the others on demand."""
+INDEX_COMPONENTS = 50
+"""DAG components listed on the index page; the next ones go to further pages, as many each."""
+INLINE_NODES = 40
+"""A component with more nodes is drawn alone, on a page of its own."""
+DRAW_MAX_NODES = 2000
+"""A component with more nodes is not drawn at all (a picture that size is unreadable and takes
+megabytes); its page lists its best-connected nodes instead."""
+_LATENT_CITED_BY = 12
+_HUBS = 30
+_HUBS_LINKED = 8
+_LIST_LIMIT = 1000
+
 
 def build_site(result: TraceResult, generated_at: str | None = None) -> Site:
     """Turn a trace into the view models of every page of the report.
 
     Articles are ordered by id, pairs by their two ids; nothing depends on input order beyond
-    the sentence order of each article.
+    the sentence order of each article. Only articles that share something with another (an
+    edge of the DAG or a compared pair) get a page; only pairs that are an edge of the DAG get a
+    side-by-side page.
     """
-    names = _Names(result)
-    the_legend = legend()
-    traces = sorted(result.articles, key=lambda t: t.doc.article.id)
-    comparisons = sorted(result.comparisons, key=lambda c: (c.a.article.id, c.b.article.id))
-    pair_lookup: dict[tuple[str, str], Comparison] = {}
-    for comparison in comparisons:
-        key = (comparison.a.article.id, comparison.b.article.id)
-        pair_lookup.setdefault(key, comparison)
-        pair_lookup.setdefault((key[1], key[0]), comparison)
-    attributions = {t.doc.article.id: t.attributions for t in traces}
-    context = _Context(names, the_legend, generated_at, pair_lookup, attributions, result)
+    context = _Context(result, generated_at)
     return Site(
-        index=_index_page(context, traces, comparisons),
-        articles=tuple(_article_page(context, trace) for trace in traces),
-        pairs=tuple(_pair_page(context, comparison) for comparison in comparisons),
+        index=_index_page(context),
+        graphs=tuple(_graph_pages(context)),
+        articles=tuple(_article_pages(context)),
+        pairs=tuple(_pair_pages(context)),
     )
 
 
-@dataclass(frozen=True, slots=True)
-class _Context:
-    names: _Names
-    legend: Legend
-    generated_at: str | None
-    pairs: Mapping[tuple[str, str], Comparison]
-    attributions: Mapping[str, tuple[Attribution, ...]]
-    result: TraceResult
+def iter_pages(result: TraceResult, generated_at: str | None = None) -> Iterator[PageBase]:
+    """The pages of :func:`build_site`, built one at a time: index, graph, article, pair pages.
 
-    def latent_ids(self) -> set[str]:
-        return {node.id for node in self.result.nodes if node.kind == "latent"} - set(
+    A corpus of many thousands of articles has as many pages; building each only when it is
+    rendered keeps memory flat.
+    """
+    context = _Context(result, generated_at)
+    yield _index_page(context)
+    yield from _graph_pages(context)
+    yield from _article_pages(context)
+    yield from _pair_pages(context)
+
+
+def _pair_key(one: str, other: str) -> tuple[str, str]:
+    return (one, other) if one <= other else (other, one)
+
+
+def _shares_something(comparison: Comparison) -> bool:
+    return bool(comparison.pairs or comparison.passages)
+
+
+class _Context:
+    """What every page builder needs, indexed once: no page costs a scan of the whole result."""
+
+    def __init__(self, result: TraceResult, generated_at: str | None) -> None:
+        self.result = result
+        self.generated_at = generated_at
+        self.legend = legend()
+        self.traces = sorted(result.articles, key=lambda t: t.doc.article.id)
+        self.comparisons = sorted(
+            result.comparisons, key=lambda c: (c.a.article.id, c.b.article.id)
+        )
+        # Both orientations; the first comparison of a pair wins.
+        self.pairs: dict[tuple[str, str], Comparison] = {}
+        for comparison in self.comparisons:
+            key = (comparison.a.article.id, comparison.b.article.id)
+            self.pairs.setdefault(key, comparison)
+            self.pairs.setdefault((key[1], key[0]), comparison)
+        self.compared: dict[str, list[tuple[str, Comparison]]] = {}
+        for (one, other), comparison in sorted(self.pairs.items()):
+            self.compared.setdefault(one, []).append((other, comparison))
+        self.edges = sorted(result.edges, key=lambda e: (e.kind, e.parent, e.child))
+        self.edges_of: dict[str, list[Edge]] = {}
+        self.edge_between: dict[tuple[str, str], Edge] = {}
+        for edge in self.edges:
+            for end in dict.fromkeys((edge.parent, edge.child)):
+                self.edges_of.setdefault(end, []).append(edge)
+            self.edge_between.setdefault(_pair_key(edge.parent, edge.child), edge)
+        with_page = {
+            trace.doc.article.id
+            for trace in self.traces
+            if trace.doc.article.id in self.edges_of
+            or any(_shares_something(c) for _, c in self.compared.get(trace.doc.article.id, ()))
+        }
+        self.names = _Names(result, with_page)
+        # A side-by-side page for each pair of articles the DAG links, none for other pairs.
+        self.pair_pages: list[Comparison] = []
+        seen: set[tuple[str, str]] = set()
+        for comparison in self.comparisons:
+            key = _pair_key(comparison.a.article.id, comparison.b.article.id)
+            if key in self.edge_between and key not in seen:
+                seen.add(key)
+                self.pair_pages.append(comparison)
+        self.with_pair_page = {id(comparison) for comparison in self.pair_pages}
+        self.attributions = {t.doc.article.id: t.attributions for t in self.traces}
+        self.latent_ids = {n.id for n in result.nodes if n.kind == "latent"} - set(
             self.names.articles
         )
+        self.latent_names = {n.name for n in result.nodes if n.kind == "latent"}
+        self.graph_nodes = _graph_nodes(self.traces, result)
+        self.components = connected_components([(e.parent, e.child) for e in self.edges])
+        self.placement = place_components(
+            [len(c.nodes) for c in self.components],
+            on_index=INDEX_COMPONENTS,
+            per_page=INDEX_COMPONENTS,
+            inline_nodes=INLINE_NODES,
+        )
+        self.component_of = {node: c.number for c in self.components for node in c.nodes}
+        self.page_of_component = {
+            number: page
+            for page, numbers in enumerate(self.placement.pages, start=2)
+            for number in numbers
+        }
 
-    def latent_names(self) -> set[str]:
-        return {n.name for n in self.result.nodes if n.kind == "latent"}
+    def pair_href(self, comparison: Comparison | None, root: str) -> str | None:
+        """The side-by-side page of a compared pair, when the report has one."""
+        if comparison is None or id(comparison) not in self.with_pair_page:
+            return None
+        return root + self.names.pair_path(comparison)
+
+    def component_path(self, number: int) -> str:
+        """The page that draws component ``number``."""
+        if number in self.placement.own_page:
+            return f"graphs/component-{number}.html"
+        page = self.page_of_component.get(number)
+        return "index.html" if page is None else _graph_page_path(page)
+
+    def component_href(self, number: int, root: str) -> str:
+        return f"{root}{self.component_path(number)}#c-{number}"
+
+
+def _graph_page_path(page: int) -> str:
+    return f"graphs/page-{page}.html"
 
 
 def _phrase(number: int, noun: str, what: str) -> str:
@@ -1001,32 +1191,46 @@ def _count(number: int, noun: str, plural: str | None = None) -> SummaryItem:
     return SummaryItem(str(number), noun if number == 1 else (plural or noun + "s"))
 
 
-def _index_page(
-    context: _Context, traces: Sequence[ArticleTrace], comparisons: Sequence[Comparison]
-) -> IndexPage:
-    result, names = context.result, context.names
-    edges = result.edges
-    derived = [e for e in edges if e.kind == "derived"]
-    related = [e for e in edges if e.kind == "related"]
-    latent = context.latent_ids()
+def _counted(number: int, noun: str, plural: str | None = None) -> str:
+    return f"{number:,} {noun if number == 1 else (plural or noun + 's')}"
+
+
+def _capped(lines: Sequence[str]) -> tuple[str, ...]:
+    """At most ``_LIST_LIMIT`` lines, the last saying how many were left out."""
+    if len(lines) <= _LIST_LIMIT:
+        return tuple(lines)
+    return (*lines[: _LIST_LIMIT - 1], f"… and {len(lines) - _LIST_LIMIT + 1:,} more")
+
+
+def _index_page(context: _Context) -> IndexPage:
+    result = context.result
+    derived = [e for e in context.edges if e.kind == "derived"]
+    related = [e for e in context.edges if e.kind == "related"]
+    latent = context.latent_ids
     summary = (
-        _count(len(traces), "article"),
-        _count(len(comparisons), "compared pair"),
+        _count(len(context.traces), "article"),
+        _count(len(context.comparisons), "compared pair"),
         _count(len(derived), "derivation"),
         _count(len(related), "related pair"),
         _count(len(latent), "cited source not in corpus", "cited sources not in corpus"),
         _count(len(result.problems), "skipped input"),
     )
-    rows = tuple(_article_row(context, trace) for trace in traces)
-    latent_rows = []
-    for node in sorted(
-        (n for n in result.nodes if n.id in latent), key=lambda n: (n.name.casefold(), n.id)
-    ):
-        children = sorted({e.child for e in derived if e.parent == node.id})
-        kind = _type_text(node.source_type)
-        latent_rows.append(
-            LatentRow(node.name, kind, tuple(names.ref(child, "") for child in children))
+    articles = [_article_row(context, trace) for trace in context.traces]
+    edges = [_edge_row(context, edge) for edge in context.edges]
+    latent_rows = [
+        _latent_row(context, node)
+        for node in sorted(
+            (n for n in result.nodes if n.id in latent), key=lambda n: (n.name.casefold(), n.id)
         )
+    ]
+    placement = context.placement
+    graph_pages = tuple(
+        PageLink(str(page), _graph_page_path(page)) for page in range(2, len(placement.pages) + 2)
+    )
+    shared = _SharedData()
+    articles_data = [_article_cells(row, shared) for row in articles]
+    edges_data = [_edge_cells(row, shared) for row in edges]
+    latent_data = [_latent_cells(row, shared) for row in latent_rows]
     return IndexPage(
         path="index.html",
         title="Source provenance report",
@@ -1034,78 +1238,250 @@ def _index_page(
         generated_at=context.generated_at,
         legend=context.legend,
         summary=summary,
-        graph=_graph(context, traces),
-        articles=rows,
-        pairs=tuple(_pair_summary(context, comparison) for comparison in comparisons),
-        latent=tuple(latent_rows),
-        problems=tuple(str(problem) for problem in result.problems),
+        graph_note=_graph_note(context),
+        components=tuple(_component_view(context, n, "", own=False) for n in placement.index),
+        graph_pages=graph_pages,
+        articles=tuple(articles[:TABLE_PAGE_ROWS]),
+        articles_table=_data_table("articles", "article", articles_data),
+        edges=tuple(edges[:TABLE_PAGE_ROWS]),
+        edges_table=_data_table("edges", "edge", edges_data),
+        latent=tuple(latent_rows[:TABLE_PAGE_ROWS]),
+        latent_table=_data_table("latent", "cited source", latent_data),
+        shared_id=_SHARED_ID,
+        shared_data=script_json({"refs": shared.refs, "chips": shared.chips}),
+        problems=_capped([str(problem) for problem in result.problems]),
         problems_summary=_phrase(len(result.problems), "input", "skipped"),
-        warnings=tuple(str(warning) for warning in result.warnings),
+        warnings=_capped([str(warning) for warning in result.warnings]),
         warnings_summary=_phrase(len(result.warnings), "input", "kept but altered"),
     )
+
+
+def _graph_note(context: _Context) -> str:
+    components = context.components
+    lonely = sum(1 for t in context.traces if t.doc.article.id not in context.component_of)
+    if not components:
+        return "Nothing to draw: no article derives from or is related to another."
+    note = f"{_counted(len(components), 'group')} of linked articles and sources, the largest first"
+    if lonely:
+        verb = "is" if lonely == 1 else "are"
+        note += f"; {_counted(lonely, 'article')} linked to nothing {verb} not drawn"
+    pages = context.placement.pages
+    if pages:
+        note += (
+            f". Groups {INDEX_COMPONENTS + 1:,} to {len(components):,} are drawn on further "
+            f"pages, {INDEX_COMPONENTS} to a page"
+        )
+    return note + "."
+
+
+# --- the index tables ----------------------------------------------------------------------------
+
+_SCRIPT_UNSAFE = re.compile("[<>&\u2028\u2029\ud800-\udfff]")
+
+
+def script_json(value: object) -> Markup:
+    """``value`` as JSON text that is safe inside ``<script type="application/json">``.
+
+    The characters that could end the element or open a comment (``<``, ``>``, ``&``), the line
+    separators JavaScript once rejected in strings (U+2028, U+2029) and lone surrogates (not
+    encodable in UTF-8) are written as ``\\uXXXX`` escapes: they can only occur inside JSON
+    strings, where the escape means the same character. Article text goes through here, so the
+    result needs no HTML escaping (which a ``<script>`` element would not undo) and is marked
+    safe for the template. Keys keep their order and floats their ``repr``: the text is
+    deterministic.
+
+    Example:
+        >>> str(script_json(["</script><!--", "a\\u2028b"]))
+        '["\\\\u003c/script\\\\u003e\\\\u003c!--","a\\\\u2028b"]'
+    """
+    text = json.dumps(value, ensure_ascii=False, separators=(",", ":"), allow_nan=False)
+    return Markup(_SCRIPT_UNSAFE.sub(lambda m: f"\\u{ord(m.group()):04x}", text))
+
+
+_SHARED_ID = "shared-data"
+
+
+class _SharedData:
+    """What the index's rows repeat, stored once: article references and cited-source chips.
+
+    A corpus of 20,000 articles has twice as many edges, each naming two articles; a cell holds
+    the position of the reference instead of its title, link and caption. A reference is
+    ``[name, id, href or null, caption]``, a chip ``[name, tooltip, latent]``; both lists keep
+    the order in which the rows first use them, so the data is deterministic.
+    """
+
+    def __init__(self) -> None:
+        self.refs: list[list[object]] = []
+        self.chips: list[list[object]] = []
+        self._ref_at: dict[ArticleRef, int] = {}
+        self._chip_at: dict[CitedSource, int] = {}
+
+    def ref(self, ref: ArticleRef) -> int:
+        if ref not in self._ref_at:
+            self._ref_at[ref] = len(self.refs)
+            self.refs.append([ref.name, ref.id, ref.href, ref.caption])
+        return self._ref_at[ref]
+
+    def chip(self, item: CitedSource) -> int:
+        if item not in self._chip_at:
+            self._chip_at[item] = len(self.chips)
+            self.chips.append([item.name, item.tooltip, item.latent])
+        return self._chip_at[item]
+
+
+def _data_table(name: str, noun: str, rows: list[list[object]]) -> DataTable:
+    total = len(rows)
+    plural = noun + "s"
+    if total > TABLE_PAGE_ROWS:
+        note = (
+            f"Showing the first {TABLE_PAGE_ROWS:,} of {total:,} {plural}; "
+            "filtering, sorting and the others need JavaScript."
+        )
+    else:
+        note = f"{_counted(total, noun)}."
+    return DataTable(
+        id=f"{name}-table",
+        data_id=f"{name}-data",
+        shared_id=_SHARED_ID,
+        filter_id=f"{name}-filter",
+        total=total,
+        page_size=TABLE_PAGE_ROWS,
+        noun=plural,
+        note=note,
+        data=script_json({"rows": rows}),
+    )
+
+
+# The cells of each table, in column order; the template names each column's kind, which tells
+# the script how to read and draw its cells. An empty cell is null; a number cell is a number
+# (an integer, shown as is) or [shown, value].
+
+
+def _number_cell(value: float | None, text: str | None = None) -> object:
+    if value is None:
+        return None
+    return value if text is None else [text, value]
+
+
+def _share_cell(text: str, value: str) -> list[object]:
+    return [text, float(value)]
+
+
+def _article_cells(row: ArticleRow, shared: _SharedData) -> list[object]:
+    return [
+        shared.ref(row.ref),
+        row.source,
+        row.date,
+        _share_cell(row.shares.copied, row.shares.copied_value),
+        _share_cell(row.shares.paraphrased, row.shares.paraphrased_value),
+        _share_cell(row.shares.original, row.shares.original_value),
+        [shared.chip(item) for item in row.cited],
+        [shared.ref(ref) for ref in row.derived_from],
+        row.related,
+    ]
+
+
+def _edge_cells(row: EdgeRow, shared: _SharedData) -> list[object]:
+    return [
+        shared.ref(row.source),
+        shared.ref(row.target),
+        [row.relation, row.relation_class, row.reason],
+        _number_cell(row.copied_rows),
+        _number_cell(row.paraphrased_rows),
+        _number_cell(row.reused_value, row.reused),
+        _number_cell(float(row.similarity) if row.similarity else None, row.similarity),
+        row.href,
+    ]
+
+
+def _latent_cells(row: LatentRow, shared: _SharedData) -> list[object]:
+    refs: list[object] = [shared.ref(ref) for ref in row.cited_by]
+    if row.more:
+        refs.append(row.more)
+    return [row.name, row.kind, refs]
 
 
 def _article_row(context: _Context, trace: ArticleTrace) -> ArticleRow:
     article = trace.doc.article
     names = context.names
-    edges = context.result.edges
-    related = {
-        e.parent if e.child == article.id else e.child
-        for e in edges
-        if e.kind == "related" and article.id in (e.parent, e.child)
-    }
+    edges = context.edges_of.get(article.id, ())
+    related = {e.parent if e.child == article.id else e.child for e in edges if e.kind == "related"}
     parents = sorted(
         {e.parent for e in edges if e.kind == "derived" and e.child == article.id},
         key=lambda node_id: (node_id not in names.articles, node_id),
     )
-    cited = _cited(trace.attributions, context.latent_names())
-    derived_from = tuple(names.ref(parent, "") for parent in parents)
     return ArticleRow(
         ref=names.ref(article.id, ""),
         source=names.outlet(article.id) or "",
         date=article.date or "",
         shares=_shares_view(trace.shares),
-        cited=cited,
-        cited_sort=", ".join(item.name for item in cited),
+        cited=_cited(trace.attributions, context.latent_names, cues=False),
         related=len(related),
-        derived_from=derived_from,
-        derived_sort=", ".join(ref.name for ref in derived_from),
+        derived_from=tuple(names.ref(parent, "") for parent in parents),
     )
 
 
-def _pair_summary(context: _Context, comparison: Comparison) -> PairRowSummary:
+def _edge_row(context: _Context, edge: Edge) -> EdgeRow:
     names = context.names
-    a_id, b_id = comparison.a.article.id, comparison.b.article.id
-    relation, relation_class, reason = _relation(context, a_id, b_id)
-    labels = [pair.label for pair in comparison.pairs]
-    best = max((pair.similarity for pair in comparison.pairs), default=0.0)
-    return PairRowSummary(
-        a=names.ref(a_id, ""),
-        b=names.ref(b_id, ""),
-        href=names.pair_path(comparison),
+    comparison = context.pairs.get((edge.parent, edge.child))
+    if edge.kind == "derived":
+        parent_latent = edge.parent not in names.articles
+        relation = f"derived · {_derived_label(edge, parent_latent)}"
+    else:
+        common = f" · common source: {edge.common_source}" if edge.common_source else ""
+        relation = f"related{common}"
+    copied = paraphrased = None
+    reused = similarity = None
+    reused_value = None
+    if comparison is not None:
+        labels = [pair.label for pair in comparison.pairs]
+        copied, paraphrased = labels.count("copied"), labels.count("paraphrased")
+        target_shares = (
+            comparison.shares_a if comparison.a.article.id == edge.child else comparison.shares_b
+        )
+        reused = format_percent(target_shares.reused)
+        reused_value = round(target_shares.reused, 4)
+        best = max((pair.similarity for pair in comparison.pairs), default=0.0)
+        similarity = format_score(best)
+    return EdgeRow(
+        source=names.ref(edge.parent, ""),
+        target=names.ref(edge.child, ""),
         relation=relation,
-        relation_class=relation_class,
-        reason=reason,
-        copied_rows=labels.count("copied"),
-        paraphrased_rows=labels.count("paraphrased"),
-        reuse_of_b=format_percent(comparison.shares_b.reused),
-        reuse_of_b_value=f"{comparison.shares_b.reused:.4f}",
-        similarity=format_score(best),
+        relation_class=f"rel-{edge.kind}",
+        reason=_truncate(edge.reason, 200),
+        copied_rows=copied,
+        paraphrased_rows=paraphrased,
+        reused=reused,
+        reused_value=reused_value,
+        similarity=similarity,
+        href=context.pair_href(comparison, ""),
+    )
+
+
+def _latent_row(context: _Context, node: Node) -> LatentRow:
+    children = sorted(
+        {e.child for e in context.edges_of.get(node.id, ()) if e.kind == "derived"} - {node.id}
+    )
+    shown = children[:_LATENT_CITED_BY]
+    left_out = len(children) - len(shown)
+    return LatentRow(
+        name=node.name,
+        kind=_type_text(node.source_type),
+        cited_by=tuple(context.names.ref(child, "") for child in shown),
+        more=f"and {left_out:,} more" if left_out else "",
     )
 
 
 def _relation(context: _Context, a_id: str, b_id: str) -> tuple[str, str, str]:
     """How the DAG relates two articles: a phrase, a CSS class and the edge's reason."""
-    for edge in sorted(context.result.edges, key=lambda e: (e.kind, e.parent, e.child)):
-        ends = {edge.parent, edge.child}
-        if ends != {a_id, b_id}:
-            continue
-        if edge.kind == "derived":
-            arrow = "A → B" if edge.parent == a_id else "B → A"
-            return f"derived: {arrow}", "rel-derived", edge.reason
-        common = f" (common source: {edge.common_source})" if edge.common_source else ""
-        return f"related{common}", "rel-related", edge.reason
-    return "shares passages", "rel-none", ""
+    edge = context.edge_between.get(_pair_key(a_id, b_id))
+    if edge is None:
+        return "shares passages", "rel-none", ""
+    if edge.kind == "derived":
+        arrow = "A → B" if edge.parent == a_id else "B → A"
+        return f"derived: {arrow}", "rel-derived", edge.reason
+    common = f" (common source: {edge.common_source})" if edge.common_source else ""
+    return f"related{common}", "rel-related", edge.reason
 
 
 # --- the graph -----------------------------------------------------------------------------------
@@ -1113,27 +1489,141 @@ def _relation(context: _Context, a_id: str, b_id: str) -> tuple[str, str, str]:
 _NODE_LINE = 26
 
 
-def _graph(context: _Context, traces: Sequence[ArticleTrace]) -> GraphView:
-    names = context.names
-    result = context.result
+def _graph_nodes(traces: Sequence[ArticleTrace], result: TraceResult) -> dict[str, Node]:
+    """Every node the DAG can draw: the traced articles, the result's nodes, unknown edge ends."""
     nodes: dict[str, Node] = {}
     for trace in traces:
         article = trace.doc.article
         nodes[article.id] = Node(article.id, "article", article.title or article.id)
     for node in result.nodes:
-        if node.id not in nodes:
-            nodes[node.id] = node
+        nodes.setdefault(node.id, node)
     for edge in result.edges:
         for end in (edge.parent, edge.child):
             if end not in nodes:
                 nodes[end] = Node(end, "latent", end)
-    derived = [(e.parent, e.child) for e in result.edges if e.kind == "derived"]
-    related = [(e.parent, e.child) for e in result.edges if e.kind == "related"]
-    config = LayoutConfig()
+    return nodes
+
+
+def _graph_pages(context: _Context) -> Iterator[GraphPage]:
+    """The further pages of components, then one page per component too big to share one."""
+    placement = context.placement
+    total = len(context.components)
+    links = [PageLink("1", "../index.html#graph")] + [
+        PageLink(str(page), f"../{_graph_page_path(page)}")
+        for page in range(2, len(placement.pages) + 2)
+    ]
+    for page, numbers in enumerate(placement.pages, start=2):
+        yield GraphPage(
+            path=_graph_page_path(page),
+            title=f"Derivation graph, page {page}",
+            root="../",
+            generated_at=context.generated_at,
+            legend=context.legend,
+            heading=f"Derivation graph, page {page}",
+            intro=f"Groups {numbers[0]:,} to {numbers[-1]:,} of {total:,}, the largest first.",
+            components=tuple(_component_view(context, n, "../", own=False) for n in numbers),
+            pages=tuple(
+                PageLink(link.text, None if number == page else link.href)
+                for number, link in enumerate(links, start=1)
+            ),
+        )
+    for number in sorted(placement.own_page):
+        view = _component_view(context, number, "../", own=True)
+        yield GraphPage(
+            path=context.component_path(number),
+            title=f"Derivation graph, group {number}",
+            root="../",
+            generated_at=context.generated_at,
+            legend=context.legend,
+            heading=f"Derivation graph, group {number}",
+            intro=view.summary,
+            components=(view,),
+            pages=(),
+        )
+
+
+def _component_view(context: _Context, number: int, root: str, *, own: bool) -> ComponentView:
+    """Component ``number`` as listed on a page: drawn, or linked to the page that draws it."""
+    component = context.components[number - 1]
+    edges = [context.edges[position] for position in component.edges]
+    articles = sum(1 for node in component.nodes if node in context.names.articles)
+    others = len(component.nodes) - articles
+    derived = sum(1 for edge in edges if edge.kind == "derived")
+    summary = " · ".join(
+        [
+            _counted(articles, "article"),
+            *([_counted(others, "cited source")] if others else []),
+            *([_counted(derived, "derivation")] if derived else []),
+            *([_counted(len(edges) - derived, "related pair")] if len(edges) > derived else []),
+        ]
+    )
+    graph: GraphView | None = None
+    href: str | None = None
+    note = ""
+    hubs: tuple[ArticleRef, ...] = ()
+    size = len(component.nodes)
+    if own and size > DRAW_MAX_NODES:
+        note = (
+            f"Too large to draw ({size:,} nodes). Its {_HUBS} best-connected nodes are below; "
+            "each article's page lists its own links, and the tables on the first page list "
+            "them all."
+        )
+        hubs = _hubs(context, edges, root, _HUBS)
+    elif own or number not in context.placement.own_page:
+        per_row = max(LayoutConfig().max_per_row, math.ceil(math.sqrt(size))) if own else None
+        graph = _graph(context, component, edges, root, per_row)
+    else:
+        href = context.component_href(number, root)
+        note = f"Too large to draw among the others ({size:,} nodes): it has a page of its own."
+        hubs = _hubs(context, edges, root, _HUBS_LINKED)
+    return ComponentView(
+        number=number,
+        anchor=f"c-{number}",
+        title=f"Group {number}",
+        summary=summary,
+        graph=graph,
+        href=href,
+        note=note,
+        hubs=hubs,
+    )
+
+
+def _hubs(
+    context: _Context, edges: Sequence[Edge], root: str, count: int
+) -> tuple[ArticleRef, ...]:
+    degree: dict[str, int] = {}
+    for edge in edges:
+        for end in dict.fromkeys((edge.parent, edge.child)):
+            degree[end] = degree.get(end, 0) + 1
+    best = sorted(degree, key=lambda node: (-degree[node], node))[:count]
+    return tuple(_node_ref(context, node, root) for node in best)
+
+
+def _node_ref(context: _Context, node_id: str, root: str) -> ArticleRef:
+    names = context.names
+    node = context.graph_nodes.get(node_id)
+    if node_id not in names.articles and node is not None:
+        kind = _type_text(node.source_type)
+        return ArticleRef(node_id, node.name, f"{kind} · not in corpus", None)
+    return names.ref(node_id, root)
+
+
+def _graph(
+    context: _Context,
+    component: Component,
+    edges: Sequence[Edge],
+    root: str,
+    per_row: int | None,
+) -> GraphView:
+    names = context.names
+    nodes = {node_id: context.graph_nodes[node_id] for node_id in component.nodes}
+    derived = [(e.parent, e.child) for e in edges if e.kind == "derived"]
+    related = [(e.parent, e.child) for e in edges if e.kind == "related"]
+    config = LayoutConfig() if per_row is None else LayoutConfig(max_per_row=per_row)
     layout = layered_layout(nodes, derived, related, config)
-    graph_nodes = tuple(_graph_node(context, nodes[box.id], layout, box.id) for box in layout.boxes)
+    graph_nodes = tuple(_graph_node(context, nodes[box.id], box, root) for box in layout.boxes)
     edge_by_ends: dict[tuple[str, str, bool], Edge] = {}
-    for edge in sorted(result.edges, key=lambda e: (e.kind, e.parent, e.child, -e.score)):
+    for edge in sorted(edges, key=lambda e: (e.kind, e.parent, e.child, -e.score)):
         directed = edge.kind == "derived"
         key = (edge.parent, edge.child, directed)
         if not directed:
@@ -1165,26 +1655,33 @@ def _graph(context: _Context, traces: Sequence[ArticleTrace]) -> GraphView:
         graph_edges.append(
             GraphEdge(route.path, css, marker, label, route.label_x, route.label_y, tooltip)
         )
+    article_count = sum(1 for node in nodes.values() if node.kind == "article")
     described = (
-        f"Derivation graph of {len(traces)} articles and "
-        f"{sum(1 for n in nodes.values() if n.kind == 'latent')} cited sources not in the corpus."
+        f"Derivation graph of {article_count} articles and "
+        f"{len(nodes) - article_count} cited sources not in the corpus."
     )
-    return GraphView(layout.width, layout.height, graph_nodes, tuple(graph_edges), described)
+    return GraphView(
+        layout.width,
+        layout.height,
+        graph_nodes,
+        tuple(graph_edges),
+        described,
+        f"c-{component.number}-title",
+    )
 
 
 def _node_name(names: _Names, node: Node) -> str:
     return names.title(node.id) if node.id in names.articles else node.name
 
 
-def _graph_node(context: _Context, node: Node, layout: Layout, node_id: str) -> GraphNode:
+def _graph_node(context: _Context, node: Node, box: Box, root: str) -> GraphNode:
     names = context.names
-    box = layout.box(node_id)
     is_article = node.id in names.articles
     if is_article:
         title = names.title(node.id)
         lines = _wrap(title, _NODE_LINE, 2)
         caption = _truncate(names.caption(node.id), _NODE_LINE + 4)
-        href = names.article_path(node.id) if node.id in names.with_page else None
+        href = root + names.article_path(node.id) if node.id in names.with_page else None
         css = "node article"
         tooltip = f"{title} ({node.id})"
     else:
@@ -1217,6 +1714,17 @@ def _graph_node(context: _Context, node: Node, layout: Layout, node_id: str) -> 
 
 
 # --- article page --------------------------------------------------------------------------------
+
+
+def _article_pages(context: _Context) -> Iterator[ArticlePage]:
+    for trace in context.traces:
+        if trace.doc.article.id in context.names.with_page:
+            yield _article_page(context, trace)
+
+
+def _pair_pages(context: _Context) -> Iterator[PairPage]:
+    for comparison in context.pair_pages:
+        yield _pair_page(context, comparison)
 
 
 def _article_page(context: _Context, trace: ArticleTrace) -> ArticlePage:
@@ -1252,7 +1760,7 @@ def _article_page(context: _Context, trace: ArticleTrace) -> ArticlePage:
             )
         )
     paragraphs = _paragraphs(doc, sentences)
-    edges = context.result.edges
+    edges = context.edges_of.get(article.id, [])
     parents = tuple(
         _relation_view(context, e, e.parent, root)
         for e in sorted(edges, key=lambda e: (e.parent, e.child))
@@ -1269,10 +1777,7 @@ def _article_page(context: _Context, trace: ArticleTrace) -> ArticlePage:
         if e.kind == "related" and article.id in (e.parent, e.child)
     )
     compared = []
-    for (a_id, b_id), comparison in sorted(context.pairs.items()):
-        if a_id != article.id:
-            continue
-        other = b_id
+    for other, comparison in context.compared.get(article.id, ()):
         shares = (
             comparison.shares_a if comparison.a.article.id == article.id else comparison.shares_b
         )
@@ -1284,9 +1789,14 @@ def _article_page(context: _Context, trace: ArticleTrace) -> ArticlePage:
                 css_class="rel rel-none",
                 label=f"{format_percent(shares.reused)} of this article shared · {relation}",
                 reason=reason,
-                pair_href=root + names.pair_path(comparison),
+                pair_href=context.pair_href(comparison, root),
             )
         )
+    component = context.component_of.get(article.id)
+    drawing = None
+    if component is not None:
+        href = context.component_href(component, root)
+        drawing = PageLink(f"group {component} of the derivation graph", href)
     return ArticlePage(
         path=names.article_path(article.id),
         title=names.title(article.id),
@@ -1300,8 +1810,9 @@ def _article_page(context: _Context, trace: ArticleTrace) -> ArticlePage:
         children=children,
         related=related,
         compared=tuple(compared),
-        cited=_cited(trace.attributions, context.latent_names()),
+        cited=_cited(trace.attributions, context.latent_names),
         paragraphs=paragraphs,
+        drawing=drawing,
     )
 
 
@@ -1330,7 +1841,7 @@ def _source_link(context: _Context, article_id: str, link: SentenceLink) -> Sour
     comparison = None
     if partner is None:
         # A two-article trace: the only comparison involving this article.
-        candidates = [c for (a, _), c in sorted(context.pairs.items()) if a == article_id]
+        candidates = [c for _, c in context.compared.get(article_id, ())]
         if len(candidates) == 1:
             comparison = candidates[0]
             partner = (
@@ -1352,9 +1863,10 @@ def _source_link(context: _Context, article_id: str, link: SentenceLink) -> Sour
     tooltip = f"{link.label} from {names.title(partner)}, {where}{others}"
     outlet = names.outlet(partner)
     text = _truncate(outlet, 24) if outlet else _truncate(partner, 12)
-    if comparison is not None:
+    pair_href = context.pair_href(comparison, "../")
+    if comparison is not None and pair_href is not None:
         side = "a" if comparison.a.article.id == partner else "b"
-        href = f"../{names.pair_path(comparison)}#{side}-{counterpart}"
+        href = f"{pair_href}#{side}-{counterpart}"
     elif partner in names.with_page:
         href = f"../{names.article_path(partner)}#s-{counterpart}"
     else:
@@ -1370,8 +1882,7 @@ def _relation_view(context: _Context, edge: Edge, other: str, root: str) -> Rela
         label = _derived_label(edge, parent_latent)
     else:
         label = f"common source: {edge.common_source}" if edge.common_source else "related"
-    comparison = context.pairs.get((edge.parent, edge.child))
-    pair_href = root + names.pair_path(comparison) if comparison is not None else None
+    pair_href = context.pair_href(context.pairs.get((edge.parent, edge.child)), root)
     return Relation(ref, edge.kind, f"rel rel-{edge.kind}", label, edge.reason, pair_href)
 
 
