@@ -9,7 +9,7 @@ two whole articles, with IDF fitted on the pair's sentences.
 from __future__ import annotations
 
 from collections import Counter, OrderedDict
-from collections.abc import Callable, Iterable, Sequence
+from collections.abc import Iterable, Sequence
 from dataclasses import dataclass
 from itertools import pairwise
 from typing import TYPE_CHECKING, Any
@@ -173,7 +173,6 @@ class FeatureSpace:
     def __init__(self, config: TracerConfig | None = None, *, max_articles: int = 4096) -> None:
         self.config = config or TracerConfig()
         self.max_articles = max_articles
-        self._char_analyser = _char_analyser()
         # Keyed by object identity, not article id: two files may share a stem ("a.txt" in two
         # folders). The article is kept alongside so its identity cannot be reused. Least
         # recently used articles are dropped beyond ``max_articles``, so memory stays bounded
@@ -193,12 +192,11 @@ class FeatureSpace:
             names = names_from([profile])
             tokens = tuple(tuple(lower_words(text)) for text in texts)
             word_terms = (_word_terms(text, names) for text in texts)
-            char_terms = (self._char_analyser(text) for text in texts)
             self._terms[key] = (
                 doc,
                 ArticleTerms(
                     _count_rows(word_terms),
-                    _count_rows(char_terms),
+                    _char_rows(texts),
                     profile,
                     tokens,
                     tuple(
@@ -289,15 +287,6 @@ class PairFeatures:
     char_cosine: float
 
 
-def _char_analyser() -> Callable[[str], list[str]]:
-    from sklearn.feature_extraction.text import TfidfVectorizer
-
-    analyser: Callable[[str], list[str]] = TfidfVectorizer(
-        analyzer="char_wb", ngram_range=(3, 5), lowercase=True
-    ).build_analyzer()
-    return analyser
-
-
 def _is_content(word: str) -> bool:
     """What :func:`tracer.tokens.content_stems` keeps of a lower-cased word, names aside."""
     return word not in STOP_WORDS and len(word) >= 2
@@ -328,14 +317,73 @@ def _count_rows(analysed: Iterable[list[str]]) -> TermRows:
     indices: list[int] = []
     counts: list[int] = []
     for terms in analysed:
-        counted = Counter(crc32(term.encode("utf-8")) for term in terms)
-        indices.extend(counted)
+        counted = Counter(terms)
+        indices.extend(crc32(term.encode("utf-8")) for term in counted)
         counts.extend(counted.values())
         indptr.append(len(indices))
     return TermRows(
         np.asarray(indptr, dtype=np.int64),
         np.asarray(indices, dtype=np.int64),
         np.asarray(counts, dtype=np.float64),
+    )
+
+
+# Character n-grams: scikit-learn's ``analyzer="char_wb", ngram_range=(3, 5), lowercase=True``.
+_CHAR_SIZES = (3, 4, 5)
+_HASH_BASE = 0x100000001B3  # the 64-bit FNV prime: odd, and spreads a character over the word
+
+
+def _char_rows(texts: Sequence[str]) -> TermRows:
+    """Counts of each text's character n-grams within word boundaries, computed with numpy.
+
+    The same n-grams as scikit-learn's ``char_wb`` analyser (lower case, each word padded with a
+    space on both sides, every window of 3 to 5 characters inside the padded word; a padded
+    word shorter than 5 gives its windows up to its own length), but hashed in arrays instead of
+    built as strings: an article is one vectorised pass, not a Python loop per n-gram. A window's
+    id is a 64-bit polynomial hash of its code points, seeded by its length.
+    """
+    import numpy as np
+
+    words: list[str] = []
+    owners: list[int] = []
+    for row, text in enumerate(texts):
+        split = text.lower().split()
+        words.extend(split)
+        owners.extend([row] * len(split))
+    rows = len(texts)
+    if not words:
+        return TermRows(
+            np.zeros(rows + 1, dtype=np.int64),
+            np.empty(0, dtype=np.int64),
+            np.empty(0, dtype=np.float64),
+        )
+    padded = np.fromiter((len(w) + 2 for w in words), dtype=np.int64, count=len(words))
+    joined = "".join(f" {w} " for w in words).encode("utf-32-le")
+    codes = np.frombuffer(joined, dtype=np.uint32).astype(np.uint64)
+    word_of = np.repeat(np.arange(len(words)), padded)
+    # Characters from each position to the end of its padded word, that position included.
+    remaining = np.repeat(np.cumsum(padded), padded) - np.arange(len(codes))
+    owner = np.asarray(owners, dtype=np.int64)
+    base = np.uint64(_HASH_BASE)
+    hashes, sentences = [], []
+    for size in _CHAR_SIZES:
+        starts = np.flatnonzero(remaining >= size)
+        value = np.full(len(starts), size, dtype=np.uint64)
+        for offset in range(size):
+            value = value * base + codes[starts + offset]
+        hashes.append(value)
+        sentences.append(owner[word_of[starts]])
+    value = np.concatenate(hashes)
+    sentence = np.concatenate(sentences)
+    order = np.lexsort((value, sentence))
+    value, sentence = value[order], sentence[order]
+    first = np.flatnonzero(np.r_[True, (value[1:] != value[:-1]) | (sentence[1:] != sentence[:-1])])
+    counts = np.diff(np.r_[first, len(value)]).astype(np.float64)
+    per_row = np.bincount(sentence[first], minlength=rows)
+    return TermRows(
+        np.r_[0, np.cumsum(per_row)].astype(np.int64),
+        value[first].view(np.int64),
+        counts,
     )
 
 
