@@ -236,3 +236,27 @@ def test_a_lower_threshold_admits_weaker_matches() -> None:
 )
 def test_token_overlap(x: str, y: str, expected: float) -> None:
     assert token_overlap(x.split(), y.split()) == pytest.approx(expected)
+
+
+def test_matching_headings_alone_are_not_a_passage_but_a_quoted_sentence_is() -> None:
+    a = "Quick Links\nThe city council approved a new budget for public schools on Tuesday."
+    b = "Weather Sports\nQuick Links\nPreheat the oven to two hundred degrees."
+    headings = compare(a, b)
+    assert labels(headings) == ["original", "copied", "original"]
+    assert headings.passages == ()
+    quoted = compare(a, "Quick Links\n" + COUNCIL.split(". ")[0] + ".")
+    assert [(p.a_sentences, p.b_sentences) for p in quoted.passages] == [((0, 1), (0, 1))]
+
+
+def test_a_reworded_sentence_beside_a_passage_extends_it() -> None:
+    a = (
+        "The city council approved a new budget for public schools on Tuesday. "
+        "Teachers will receive a five percent raise starting in January."
+    )
+    b = (
+        "The city council approved a new budget for public schools on Tuesday. "
+        "Come January, every teacher gets five percent more."
+    )
+    result = compare(a, b)
+    assert labels(result) == ["copied", "original"]
+    assert [(p.a_sentences, p.b_sentences) for p in result.passages] == [((0, 1), (0, 1))]

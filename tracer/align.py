@@ -19,7 +19,7 @@ The method, for two segmented articles A and B:
 from __future__ import annotations
 
 import difflib
-from collections.abc import Sequence
+from collections.abc import Callable, Sequence
 from dataclasses import dataclass
 from typing import TYPE_CHECKING
 
@@ -36,11 +36,13 @@ from tracer.model import (
 )
 from tracer.similarity import FeatureSpace
 from tracer.tokens import (
+    STOP_WORDS,
     WORD_PATTERN,
     content_stems,
     lower_words,
     name_vocabulary,
     names_from,
+    stem,
     words,
 )
 
@@ -60,12 +62,15 @@ class Alignment:
     """The links of both articles' sentences, the aligned pairs they form, and the raw edges.
 
     ``edges`` are the sentence-to-sentence links ``(a index, b index, similarity)``, sorted.
+    ``context`` are weaker pairs beside them (same form): not links, but evidence that a
+    passage reaches a little further than its linked sentences.
     """
 
     links_a: tuple[SentenceLink, ...]
     links_b: tuple[SentenceLink, ...]
     pairs: tuple[AlignedPair, ...]
     edges: tuple[tuple[int, int, float], ...] = ()
+    context: tuple[tuple[int, int, float], ...] = ()
 
 
 def align(
@@ -92,6 +97,7 @@ def align(
     a_content = [s for s in a.sentences if not s.boilerplate]
     b_content = [s for s in b.sentences if not s.boilerplate]
     edges: dict[tuple[int, int], float] = {}
+    context: list[tuple[int, int, float]] = []
     if a_content and b_content:
         a_texts, b_texts = [s.norm for s in a_content], [s.norm for s in b_content]
         if space is None:
@@ -105,6 +111,7 @@ def align(
         similarity = eligible_similarity(raw, a_texts, b_texts, config, (a_stems, b_stems))
         similarity = _prefer_identical(similarity, a_texts, b_texts)
         edges = _select_edges(a_content, b_content, similarity, config, (a_stems, b_stems))
+        context = _context_pairs(a_content, b_content, raw, edges, config, (a_stems, b_stems))
         a_tokens = {s.index: list(t) for s, t in zip(a_content, a_terms.tokens, strict=True)}
         b_tokens = {s.index: list(t) for s, t in zip(b_content, b_terms.tokens, strict=True)}
     else:
@@ -114,7 +121,7 @@ def align(
     links_b = _links(b, edges, b_tokens, a_tokens, config, side=1)
     pairs = _pairs(edges, a_tokens, b_tokens, config)
     ordered = tuple(sorted((x, y, score) for (x, y), score in edges.items()))
-    return Alignment(links_a, links_b, pairs, ordered)
+    return Alignment(links_a, links_b, pairs, ordered, tuple(context))
 
 
 def could_link(similarity: FloatMatrix, config: AlignConfig) -> bool:
@@ -231,6 +238,45 @@ def _select_edges(
         if mutual or score >= config.one_sided_similarity:
             edges[(a_content[row].index, b_content[column].index)] = score
     return edges
+
+
+def _context_pairs(
+    a_content: Sequence[Sentence],
+    b_content: Sequence[Sentence],
+    similarity: FloatMatrix,
+    edges: dict[tuple[int, int], float],
+    config: AlignConfig,
+    stems: tuple[Sequence[set[str]], Sequence[set[str]]],
+) -> list[tuple[int, int, float]]:
+    """Unlinked sentence pairs beside a link (or beside such a pair) in both articles.
+
+    A pair qualifies from ``context_similarity`` up when it shares a content word: a reworded
+    sentence at a passage's edge is too weak to be linked on its own, but next to a link in
+    both articles it most likely belongs to the same passage. :func:`passages` uses them to
+    extend passages; they never label a sentence.
+    """
+    a_row = {s.index: row for row, s in enumerate(a_content)}
+    b_column = {s.index: column for column, s in enumerate(b_content)}
+    a_stems, b_stems = stems
+    rows, columns = similarity.shape
+    frontier = [(a_row[x], b_column[y]) for x, y in sorted(edges)]
+    seen = set(frontier)
+    found: list[tuple[int, int, float]] = []
+    while frontier:
+        row, column = frontier.pop()
+        for near_row in range(max(0, row - 1), min(rows, row + 2)):
+            for near_column in range(max(0, column - 1), min(columns, column + 2)):
+                if (near_row, near_column) in seen:
+                    continue
+                score = float(similarity[near_row, near_column])
+                if score < config.context_similarity or not (
+                    a_stems[near_row] & b_stems[near_column]
+                ):
+                    continue
+                seen.add((near_row, near_column))
+                frontier.append((near_row, near_column))
+                found.append((a_content[near_row].index, b_content[near_column].index, score))
+    return sorted(found)
 
 
 def _best_with_extras(
@@ -387,16 +433,22 @@ def passages(
     fragments, and a stray match elsewhere does not cut it in two. Passages that still lie near
     each other in both articles, in whatever order, are merged. A summary compresses: when one
     side runs on (gap of at most one sentence), the other may skip up to ``summary_gap``.
-    A passage is *copied* when at least ``copy_threshold`` of its characters are in copied
-    sentences.
+    Only links between prose sentences (or sharing several lower-case content words) found a
+    passage: a link between headings or menu lines joins one only where it touches it, and is
+    dropped otherwise. A passage then extends over the ``alignment.context`` pairs that
+    continue it in both articles. A passage is *copied* when at least ``copy_threshold`` of
+    its characters are in copied sentences.
     """
     config = config or AlignConfig()
     a_ordinal = _content_ordinals(a)
     b_ordinal = _content_ordinals(b)
     limit = config.passage_gap + 1
+    founding = [_founds_passage(a.sentences[x], b.sentences[y]) for x, y, _ in alignment.edges]
+    anchors = [edge for edge, found in zip(alignment.edges, founding, strict=True) if found]
+    furniture = [edge for edge, found in zip(alignment.edges, founding, strict=True) if not found]
     chains: list[list[tuple[int, int]]] = []
     ends: list[tuple[int, int]] = []
-    for a_index, b_index, score in alignment.edges:
+    for a_index, b_index, score in anchors:
         a_at, b_at = a_ordinal[a_index], b_ordinal[b_index]
         # Only a confident match may stretch a passage over a summary's long skip.
         summary_limit = config.summary_gap + 1 if score >= config.summary_similarity else limit
@@ -415,10 +467,101 @@ def passages(
         b,
         config.merge_gap + 1,
     )
+    # Headings and menu lines join a passage only where they touch it; weaker pairs beside a
+    # passage extend it where they continue it in both articles.
+    reach = min(limit, _FURNITURE_REACH)
+    groups = _grow(groups, furniture, a_ordinal, b_ordinal, lambda x, y: x <= reach and y <= reach)
+    groups = _grow(
+        groups,
+        alignment.context,
+        a_ordinal,
+        b_ordinal,
+        # Only where it continues the passage in both articles: a pair that one article alone
+        # extends would stretch that side over text the other does not share.
+        lambda x, y: 0 < x <= reach and 0 < y <= reach,
+    )
     return tuple(
         _passage(a, b, a_indices, b_indices, alignment, config)
         for a_indices, b_indices in sorted(groups, key=lambda g: (min(g[0]), min(g[1])))
     )
+
+
+# Fewer lower-case words than this make a line a heading, a menu or a list item, not prose;
+# links sharing fewer lower-case content words than this are not enough to found a passage.
+_MIN_PROSE_WORDS = 3
+# How far beyond a passage's first or last sentence (2: one sentence between) a heading's link
+# or a context pair may lie to join it.
+_FURNITURE_REACH = 2
+
+
+def _is_furniture(sentence: Sentence) -> bool:
+    """Whether a segment is a heading, menu or list line ("Home | News | Contact") rather than
+    prose."""
+    return sum(1 for word in words(sentence.text) if word[0].islower()) < _MIN_PROSE_WORDS
+
+
+def _founds_passage(a_sentence: Sentence, b_sentence: Sentence) -> bool:
+    """Whether a link may start a passage: two prose sentences, or sentences sharing at least
+    ``_MIN_PROSE_WORDS`` content words written lower-case in one of them.
+
+    Headings and menu lines recur across the pages of one site and across articles on one
+    subject ("Quick Links", "Residential Real Estate Appraisals"): a match between two of them
+    is site furniture, not a reused passage, unless it touches one.
+    """
+    shared = _content_stems(a_sentence.text, lower=False) & _content_stems(
+        b_sentence.text, lower=False
+    )
+    written_lower = _content_stems(a_sentence.text, lower=True) | _content_stems(
+        b_sentence.text, lower=True
+    )
+    if len(shared & written_lower) >= _MIN_PROSE_WORDS:
+        return True
+    return not (_is_furniture(a_sentence) or _is_furniture(b_sentence))
+
+
+def _content_stems(text: str, *, lower: bool) -> set[str]:
+    """Stems of the words of ``text`` that are not stop words (only lower-case ones if
+    ``lower``)."""
+    return {
+        stem(word)
+        for word in words(text)
+        if word.lower() not in STOP_WORDS and (word[0].islower() or not lower)
+    }
+
+
+def _grow(
+    groups: list[_Group],
+    pairs: Sequence[tuple[int, int, float]],
+    a_ordinal: dict[int, int],
+    b_ordinal: dict[int, int],
+    joins: Callable[[int, int], bool],
+) -> list[_Group]:
+    """Add sentence pairs to the groups they join, until none joins any more.
+
+    ``joins(a_distance, b_distance)`` decides from how far beyond the group's first or last
+    content sentence (0: within its range) the pair lies in each article.
+    """
+    grown = list(groups)
+    pending = [(x, y) for x, y, _ in pairs]
+    changed = True
+    while changed and pending:
+        changed = False
+        for a_index, b_index in list(pending):
+            for position, (a_indices, b_indices) in enumerate(grown):
+                a_distance = _beyond(a_ordinal[a_index], a_indices, a_ordinal)
+                b_distance = _beyond(b_ordinal[b_index], b_indices, b_ordinal)
+                if joins(a_distance, b_distance):
+                    grown[position] = (a_indices | {a_index}, b_indices | {b_index})
+                    pending.remove((a_index, b_index))
+                    changed = a_distance > 0 or b_distance > 0 or changed
+                    break
+    return grown
+
+
+def _beyond(at: int, indices: frozenset[int], ordinal: dict[int, int]) -> int:
+    """How many content sentences ``at`` lies before or after the group (0: within it)."""
+    positions = [ordinal[i] for i in indices]
+    return max(min(positions) - at, at - max(positions), 0)
 
 
 def _runs_on(a_gap: int, b_gap: int, limit: int, summary_limit: int) -> bool:

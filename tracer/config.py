@@ -2,8 +2,8 @@
 
 Defaults were chosen on the seed articles and the development parts of the benchmark sets (never
 on their test parts); ``bench/`` reports how they fare on held-out data. The passage settings
-(``passage_gap``, ``summary_gap``, ``merge_gap``, ``trim_run``) were fitted on the PAN 2013 dev
-pairs.
+(``passage_gap``, ``summary_gap``, ``merge_gap``, ``trim_run``, ``context_similarity``) were fitted
+on the PAN 2013 dev pairs.
 """
 
 from __future__ import annotations
@@ -59,6 +59,11 @@ class AlignConfig:
         summary_similarity: the similarity a link needs to make such a summary skip.
         max_extra_distance: a further counterpart of a many-to-one match must lie within this
             many content sentences of the best one.
+        context_similarity: an unlinked sentence pair next to a passage in both articles (and
+            sharing a content word) extends it from this similarity up. 0.15 on the PAN 2013
+            dev pairs: overall plagdet 0.850 without context pairs, 0.867 at 0.15 (0.862 at
+            0.2, 0.867 at 0.1 with less precision); random obfuscation 0.859 -> 0.896,
+            translation 0.838 -> 0.860, verbatim 0.989 -> 0.984.
     """
 
     min_similarity: float = 0.33
@@ -69,6 +74,7 @@ class AlignConfig:
     word_weight: float = 0.5
     passage_gap: int = 20
     max_extra_distance: int = 3
+    context_similarity: float = 0.15
     summary_gap: int = 40
     summary_similarity: float = 0.5
     merge_gap: int = 20

@@ -253,16 +253,48 @@ class FeatureSpace:
 
 @dataclass(frozen=True, slots=True)
 class TermRows:
-    """Sparse rows of term counts, one per sentence, as CSR arrays (ids valid in one process)."""
+    """Sparse rows of term counts, one per sentence, as CSR arrays, with what every pair's
+    weighting needs precomputed: the article's distinct terms (sorted), each entry's position
+    among them and its row, each term's sentence frequency, and the sublinear term frequency.
+    Build with :func:`term_rows`."""
 
     indptr: IntArray
     indices: IntArray
     counts: FloatArray
+    terms: IntArray
+    positions: IntArray
+    row_of: IntArray
+    frequency: IntArray
+    log_tf: FloatArray
 
     @property
     def rows(self) -> int:
         """How many sentences."""
         return len(self.indptr) - 1
+
+
+def term_rows(indptr: IntArray, indices: IntArray, counts: FloatArray) -> TermRows:
+    """:class:`TermRows` from CSR arrays (each row's ids distinct).
+
+    Example:
+        >>> import numpy as np
+        >>> rows = term_rows(np.array([0, 2, 3]), np.array([7, 5, 7]), np.array([1.0, 2.0, 1.0]))
+        >>> rows.terms.tolist(), rows.frequency.tolist(), rows.row_of.tolist()
+        ([5, 7], [1, 2], [0, 0, 1])
+    """
+    import numpy as np
+
+    terms, positions = np.unique(indices, return_inverse=True)
+    return TermRows(
+        indptr,
+        indices,
+        counts,
+        terms,
+        positions.astype(np.int64),
+        np.repeat(np.arange(len(indptr) - 1), np.diff(indptr)),
+        np.bincount(positions, minlength=len(terms)),
+        1.0 + np.log(counts),
+    )
 
 
 @dataclass(frozen=True, slots=True)
@@ -321,7 +353,7 @@ def _count_rows(analysed: Iterable[list[str]]) -> TermRows:
         indices.extend(crc32(term.encode("utf-8")) for term in counted)
         counts.extend(counted.values())
         indptr.append(len(indices))
-    return TermRows(
+    return term_rows(
         np.asarray(indptr, dtype=np.int64),
         np.asarray(indices, dtype=np.int64),
         np.asarray(counts, dtype=np.float64),
@@ -352,7 +384,7 @@ def _char_rows(texts: Sequence[str]) -> TermRows:
         owners.extend([row] * len(split))
     rows = len(texts)
     if not words:
-        return TermRows(
+        return term_rows(
             np.zeros(rows + 1, dtype=np.int64),
             np.empty(0, dtype=np.int64),
             np.empty(0, dtype=np.float64),
@@ -380,7 +412,7 @@ def _char_rows(texts: Sequence[str]) -> TermRows:
     first = np.flatnonzero(np.r_[True, (value[1:] != value[:-1]) | (sentence[1:] != sentence[:-1])])
     counts = np.diff(np.r_[first, len(value)]).astype(np.float64)
     per_row = np.bincount(sentence[first], minlength=rows)
-    return TermRows(
+    return term_rows(
         np.r_[0, np.cumsum(per_row)].astype(np.int64),
         value[first].view(np.int64),
         counts,
@@ -392,46 +424,51 @@ def _pair_scores(a: TermRows, b: TermRows) -> tuple[FloatArray, float]:
 
     Rows are weighted as scikit-learn's ``TfidfVectorizer(sublinear_tf=True, norm="l2")`` would
     after fitting on both sides' sentences: tf = 1 + ln(count), idf = ln((1 + n) / (1 + df)) + 1,
-    rows scaled to unit length. Only terms found on both sides can contribute to a dot product,
-    so the products run on small dense blocks of those terms. A whole article is the sum of its
+    rows scaled to unit length. A term's df over the pair is its frequency in each article
+    added up over the terms they share. Only shared terms can contribute to a dot product, so
+    the products run on small dense blocks of those terms. A whole article is the sum of its
     unit rows.
     """
     import numpy as np
 
-    similarity = np.zeros((a.rows, b.rows))
     if not len(a.indices) or not len(b.indices):
-        return similarity, 0.0
+        return np.zeros((a.rows, b.rows)), 0.0
     rows = a.rows + b.rows
-    columns, local = np.unique(np.concatenate([a.indices, b.indices]), return_inverse=True)
-    idf = np.log((1.0 + rows) / (1.0 + np.bincount(local, minlength=len(columns)))) + 1.0
-    weights = (1.0 + np.log(np.concatenate([a.counts, b.counts]))) * idf[local]
-    row_of = np.concatenate(
-        [
-            np.repeat(np.arange(a.rows), np.diff(a.indptr)),
-            np.repeat(np.arange(a.rows, rows), np.diff(b.indptr)),
-        ]
-    )
-    norms = np.sqrt(np.bincount(row_of, weights=weights * weights, minlength=rows))
-    weights /= np.where(norms > 0.0, norms, 1.0)[row_of]
-
-    split = len(a.indices)
-    a_columns, b_columns = local[:split], local[split:]
-    a_weights, b_weights = weights[:split], weights[split:]
-    in_a = np.zeros(len(columns), dtype=bool)
-    in_a[a_columns] = True
-    in_b = np.zeros(len(columns), dtype=bool)
-    in_b[b_columns] = True
-    shared = in_a & in_b
-    position = np.cumsum(shared) - 1
-    a_dense = np.zeros((a.rows, int(shared.sum())))
-    keep = in_b[a_columns]
-    a_dense[row_of[:split][keep], position[a_columns[keep]]] = a_weights[keep]
-    b_dense = np.zeros((b.rows, a_dense.shape[1]))
-    keep = in_a[b_columns]
-    b_dense[row_of[split:][keep] - a.rows, position[b_columns[keep]]] = b_weights[keep]
-    similarity = a_dense @ b_dense.T
-
-    a_sum = np.bincount(a_columns, weights=a_weights, minlength=len(columns))
-    b_sum = np.bincount(b_columns, weights=b_weights, minlength=len(columns))
+    _, in_a, in_b = np.intersect1d(a.terms, b.terms, assume_unique=True, return_indices=True)
+    a_weights, a_sum = _weights(a, in_a, b.frequency[in_b], rows)
+    b_weights, b_sum = _weights(b, in_b, a.frequency[in_a], rows)
+    a_dense = _shared_block(a, a_weights, in_a)
+    b_dense = _shared_block(b, b_weights, in_b)
+    similarity: FloatArray = a_dense @ b_dense.T
     norm = float(np.linalg.norm(a_sum) * np.linalg.norm(b_sum))
-    return similarity, float(a_sum @ b_sum) / norm if norm > 0.0 else 0.0
+    dot = float(a_sum[in_a] @ b_sum[in_b])
+    return similarity, dot / norm if norm > 0.0 else 0.0
+
+
+def _weights(
+    side: TermRows, shared: IntArray, other_frequency: IntArray, rows: int
+) -> tuple[FloatArray, FloatArray]:
+    """Unit-row TF-IDF weights of one side's entries, and the side's sum per distinct term."""
+    import numpy as np
+
+    frequency = side.frequency.copy()
+    frequency[shared] += other_frequency
+    idf = np.log((1.0 + rows) / (1.0 + frequency)) + 1.0
+    weights = side.log_tf * idf[side.positions]
+    norms = np.sqrt(np.bincount(side.row_of, weights=weights * weights, minlength=side.rows))
+    weights /= np.where(norms > 0.0, norms, 1.0)[side.row_of]
+    total = np.bincount(side.positions, weights=weights, minlength=len(side.terms))
+    return weights, total.astype(np.float64, copy=False)
+
+
+def _shared_block(side: TermRows, weights: FloatArray, shared: IntArray) -> FloatArray:
+    """The side's rows restricted to the shared terms, as a dense (rows x shared) array."""
+    import numpy as np
+
+    column = np.full(len(side.terms), -1, dtype=np.int64)
+    column[shared] = np.arange(len(shared))
+    columns = column[side.positions]
+    keep = columns >= 0
+    block = np.zeros((side.rows, len(shared)))
+    block[side.row_of[keep], columns[keep]] = weights[keep]
+    return block
