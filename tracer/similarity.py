@@ -253,28 +253,21 @@ class FeatureSpace:
 
 @dataclass(frozen=True, slots=True)
 class TermRows:
-    """Sparse rows of term counts, one per sentence, as CSR arrays, with what every pair's
-    weighting needs precomputed: the article's distinct terms (sorted), each entry's position
-    among them and its row, each term's sentence frequency, and the sublinear term frequency.
-    Build with :func:`term_rows`."""
+    """An article's sentences as rows of term counts, kept in the form every pair's weighting
+    uses: the article's distinct term ids (sorted), and per entry (a term in a row) the term's
+    position among them, the row, and the sublinear term frequency 1 + ln(count); plus each
+    term's sentence frequency. Build with :func:`term_rows`."""
 
-    indptr: IntArray
-    indices: IntArray
-    counts: FloatArray
+    rows: int
     terms: IntArray
+    frequency: IntArray
     positions: IntArray
     row_of: IntArray
-    frequency: IntArray
     log_tf: FloatArray
-
-    @property
-    def rows(self) -> int:
-        """How many sentences."""
-        return len(self.indptr) - 1
 
 
 def term_rows(indptr: IntArray, indices: IntArray, counts: FloatArray) -> TermRows:
-    """:class:`TermRows` from CSR arrays (each row's ids distinct).
+    """:class:`TermRows` from CSR arrays of counts (each row's ids distinct).
 
     Example:
         >>> import numpy as np
@@ -285,14 +278,13 @@ def term_rows(indptr: IntArray, indices: IntArray, counts: FloatArray) -> TermRo
     import numpy as np
 
     terms, positions = np.unique(indices, return_inverse=True)
+    # 32-bit positions and rows: an article's cached features are mostly these arrays.
     return TermRows(
-        indptr,
-        indices,
-        counts,
+        len(indptr) - 1,
         terms,
-        positions.astype(np.int64),
-        np.repeat(np.arange(len(indptr) - 1), np.diff(indptr)),
         np.bincount(positions, minlength=len(terms)),
+        positions.astype(np.int32),
+        np.repeat(np.arange(len(indptr) - 1, dtype=np.int32), np.diff(indptr)),
         1.0 + np.log(counts),
     )
 
@@ -431,7 +423,7 @@ def _pair_scores(a: TermRows, b: TermRows) -> tuple[FloatArray, float]:
     """
     import numpy as np
 
-    if not len(a.indices) or not len(b.indices):
+    if not len(a.positions) or not len(b.positions):
         return np.zeros((a.rows, b.rows)), 0.0
     rows = a.rows + b.rows
     _, in_a, in_b = np.intersect1d(a.terms, b.terms, assume_unique=True, return_indices=True)
