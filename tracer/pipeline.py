@@ -218,7 +218,10 @@ def iter_alignments(
     _shared["space"] = FeatureSpace(config)
     try:
         with _one_blas_thread():
-            results = _run(_align_chunk, chunks, jobs if parallel else 1, 1)
+            # Runs of consecutive chunks per worker: a worker's cache then holds the articles
+            # its next chunks need (the pairs are in locality order).
+            run = max(1, len(chunks) // (8 * max(jobs, 1)))
+            results = _run(_align_chunk, chunks, jobs if parallel else 1, run)
             for chunk, found in zip(chunks, results, strict=True):
                 for (a, b), parts in zip(chunk, found, strict=True):
                     yield a, b, None if parts is None else Comparison(docs[a], docs[b], *parts)
