@@ -76,3 +76,23 @@ def test_small_corpora_can_align_all_pairs() -> None:
 def test_empty_and_single_article_corpora() -> None:
     assert find_candidates([]) == ()
     assert find_candidates([segment(Article("only", HARBOUR))]) == ()
+
+
+def test_no_article_gets_more_than_max_partners_and_the_cut_is_reported() -> None:
+    from dataclasses import replace
+
+    from tracer.config import TracerConfig
+    from tracer.pipeline import trace
+
+    base = "Moscow could pay for North Korean weapons with grain, oil and military technology."
+    articles = [Article(f"copy-{i}", f"{base} Version {i} of the story.") for i in range(5)]
+    config = TracerConfig(candidates=replace(CandidateConfig(), max_partners=2))
+    result = trace(articles, config)
+    partners: dict[str, int] = {}
+    for comparison in result.comparisons:
+        for end in (comparison.a.article.id, comparison.b.article.id):
+            partners[end] = partners.get(end, 0) + 1
+    assert max(partners.values()) <= 2
+    assert result.warnings
+    assert all("max_partners (2)" in w.message for w in result.warnings)
+    assert len(trace(articles).comparisons) == 10  # the default leaves a small corpus alone

@@ -29,7 +29,6 @@ from contextlib import contextmanager
 from dataclasses import asdict, dataclass, field
 from pathlib import Path
 
-from tracer.candidates import find_candidates
 from tracer.config import TracerConfig
 from tracer.errors import TracerError
 from tracer.index import Index, content_hash
@@ -39,6 +38,7 @@ from tracer.model import Article, Attribution, Comparison, Segmented, TraceResul
 from tracer.pipeline import (
     ProgressCallback,
     assemble,
+    bounded_candidates,
     iter_alignments,
     repeated_short_lines,
     segment_articles,
@@ -166,7 +166,7 @@ def run_batch(
         key=lambda d: d.article.id,
     )
     report("candidates", 0, 1)
-    candidates = find_candidates(docs, config.candidates)
+    candidates, capped = bounded_candidates(docs, config)
     report("candidates", 1, 1)
     wanted = {(docs[c.a].article.id, docs[c.b].article.id) for c in candidates}
     compared = index.all_compared_pairs()
@@ -198,7 +198,7 @@ def run_batch(
         comparisons,
         config,
         corpus.problems,
-        corpus.warnings,
+        (*corpus.warnings, *capped),
         candidate_pairs=len(candidates),
     )
     edges: dict[str, int] = {}
@@ -210,7 +210,7 @@ def run_batch(
         revised=revised,
         unchanged=unchanged,
         skipped_inputs=len(corpus.problems),
-        warnings=len(corpus.warnings),
+        warnings=len(corpus.warnings) + len(capped),
         resegmented=len(touched),
         candidate_pairs=len(candidates),
         aligned_now=len(todo),

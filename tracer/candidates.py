@@ -133,6 +133,61 @@ def find_candidates(
     )
 
 
+def limit_partners(
+    docs: Sequence[Segmented],
+    candidates: Sequence[CandidatePair],
+    config: CandidateConfig | None = None,
+) -> tuple[tuple[CandidatePair, ...], dict[int, int]]:
+    """At most ``max_partners`` candidate pairs per article: a bound on one article's cost.
+
+    A pathological article (a page of boilerplate that escaped detection, a list of every
+    headline of the day) can share words with thousands of others. Its pairs are ranked by the
+    Jaccard similarity of the two articles' shingle sets, then by ids, and kept while both ends
+    have room; the pairs of articles under the limit are kept as they are. Returns the pairs
+    kept, in order, and for each article that hit the limit how many of its pairs were dropped.
+
+    Example:
+        >>> pairs = [CandidatePair(0, i, ("sentence",)) for i in range(1, 4)]
+        >>> from tracer.model import Article
+        >>> from tracer.segment import segment
+        >>> docs = [segment(Article(str(i), "Grain and oil for arms.")) for i in range(4)]
+        >>> kept, dropped = limit_partners(docs, pairs, CandidateConfig(max_partners=2))
+        >>> [(c.a, c.b) for c in kept], dropped
+        ([(0, 1), (0, 2)], {0: 1})
+    """
+    config = config or CandidateConfig()
+    degree: Counter[int] = Counter()
+    for pair in candidates:
+        degree.update((pair.a, pair.b))
+    crowded = {article for article, count in degree.items() if count > config.max_partners}
+    if not crowded:
+        return tuple(candidates), {}
+    shingle_sets: dict[int, set[str]] = {}
+
+    def shingles_of(index: int) -> set[str]:
+        if index not in shingle_sets:
+            shingle_sets[index] = article_shingles(docs[index], config.shingle_size)
+        return shingle_sets[index]
+
+    def jaccard(pair: CandidatePair) -> float:
+        a, b = shingles_of(pair.a), shingles_of(pair.b)
+        return len(a & b) / len(a | b) if a or b else 0.0
+
+    contested = [p for p in candidates if p.a in crowded or p.b in crowded]
+    kept_count: Counter[int] = Counter()
+    kept: set[tuple[int, int]] = set()
+    for pair in sorted(contested, key=lambda p: (-jaccard(p), p.a, p.b)):
+        ends = [end for end in (pair.a, pair.b) if end in crowded]
+        if all(kept_count[end] < config.max_partners for end in ends):
+            kept.add((pair.a, pair.b))
+            kept_count.update(ends)
+    result = tuple(
+        p for p in candidates if (p.a not in crowded and p.b not in crowded) or (p.a, p.b) in kept
+    )
+    dropped = {article: degree[article] - kept_count[article] for article in sorted(crowded)}
+    return result, {article: n for article, n in dropped.items() if n}
+
+
 def _document_votes(shingle_sets: Sequence[set[str]], config: CandidateConfig) -> IntArray:
     """Article pairs whose shingle sets have a Jaccard (estimate) near the LSH threshold."""
     present = [i for i, shingle_set in enumerate(shingle_sets) if shingle_set]

@@ -162,7 +162,7 @@ def trace(
     if quiet:
         return
     _print_problems(corpus.problems)
-    _print_problems(corpus.warnings, kind="warning")
+    _print_problems(result.warnings, kind="warning")
     stats = result.stats
     derived = sum(1 for e in result.edges if e.kind == "derived")
     related = sum(1 for e in result.edges if e.kind == "related")
@@ -171,7 +171,7 @@ def trace(
         f"traced {stats['articles']} articles: {stats['candidate_pairs']} candidate pairs, "
         f"{stats['aligned_pairs']} sharing passages; {latent} cited sources outside the corpus; "
         f"{derived} derivations, {related} related pairs; {len(corpus.problems)} inputs skipped, "
-        f"{len(corpus.warnings)} warnings",
+        f"{len(result.warnings)} warnings",
         err=True,
     )
     index = Path(out_dir) / "index.html"
@@ -269,7 +269,7 @@ def batch(
     if quiet:
         return
     _print_problems(corpus.problems)
-    _print_problems(corpus.warnings, kind="warning")
+    _print_problems(result.warnings, kind="warning")
     for article_id in summary.revised_ids[:_MAX_PROBLEM_LINES]:
         click.echo(f"tracer: revised: {article_id} (new content under a known id)", err=True)
     if len(summary.revised_ids) > _MAX_PROBLEM_LINES:

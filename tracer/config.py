@@ -103,6 +103,8 @@ class CandidateConfig:
             corpora keep every word.
         min_shared_shingles: a pair picked by shingle LSH must share this many shingles
             (estimated from the MinHash signatures).
+        max_partners: at most this many candidate pairs per article (the most similar kept,
+            the rest reported): one pathological article cannot take a run down.
         all_pairs_below: corpora with at most this many articles skip LSH and align every pair;
             exact and cheap at that size. Set to 0 to always use LSH.
     """
@@ -117,6 +119,7 @@ class CandidateConfig:
     max_stem_doc_share: float = 0.02
     min_common_stem_docs: int = 20
     min_shared_shingles: int = 3
+    max_partners: int = 1000
     all_pairs_below: int = 0
 
 

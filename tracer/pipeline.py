@@ -18,7 +18,7 @@ from typing import Any
 from tracer.align import could_link, shares
 from tracer.api import compare
 from tracer.attribution import find_attributions
-from tracer.candidates import find_candidates
+from tracer.candidates import CandidatePair, find_candidates, limit_partners
 from tracer.clean import normalise
 from tracer.config import CleanConfig, TracerConfig
 from tracer.derive import derive
@@ -91,13 +91,39 @@ def trace(
         attributions[doc.article.id] = found
 
     report("candidates", 0, 1)
-    candidates = find_candidates(docs, config.candidates)
+    candidates, capped = bounded_candidates(docs, config)
     report("candidates", 1, 1)
 
     comparisons = align_pairs(
         docs, [(c.a, c.b) for c in candidates], config, jobs=jobs, on_progress=report
     )
-    return assemble(docs, attributions, comparisons, config, problems, warnings, len(candidates))
+    return assemble(
+        docs,
+        attributions,
+        comparisons,
+        config,
+        problems,
+        (*warnings, *capped),
+        len(candidates),
+    )
+
+
+def bounded_candidates(
+    docs: Sequence[Segmented], config: TracerConfig
+) -> tuple[tuple[CandidatePair, ...], tuple[Problem, ...]]:
+    """Candidate pairs with at most ``max_partners`` per article, and a warning per article
+    whose pairs were cut."""
+    found = find_candidates(docs, config.candidates)
+    kept, dropped = limit_partners(docs, found, config.candidates)
+    cap = config.candidates.max_partners
+    warnings = tuple(
+        Problem(
+            docs[index].article.id,
+            f"{count} more candidate pairs than max_partners ({cap}) left unaligned",
+        )
+        for index, count in dropped.items()
+    )
+    return kept, warnings
 
 
 def assemble(
