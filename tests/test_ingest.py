@@ -18,6 +18,7 @@ from tracer.ingest import (
     parse_date,
     read_article,
     read_corpus,
+    sniff_format,
 )
 
 PNG_HEADER = b"\x89PNG\r\n\x1a\n\x00\x00\x00\rIHDR\x00\x00\x00\x10"
@@ -54,6 +55,8 @@ def messages(problems: tuple[Problem, ...]) -> list[str]:
         pytest.param(b"caf\xe9 \x93quoted\x94", "café “quoted”", id="cp1252"),
         # 0x81 is undefined in cp1252, so only latin-1 can read this one.
         pytest.param(b"caf\xe9 \x81", "café \x81", id="latin-1"),
+        # Each part keeps its characters: UTF-8 where the bytes are UTF-8, cp1252 elsewhere.
+        pytest.param("Genève ".encode() + b"\x93caf\xe9\x94", "Genève “café”", id="mixed"),
         pytest.param(b"", "", id="empty"),
     ],
 )
@@ -556,6 +559,9 @@ def test_parse_date_reads_common_formats(value: object, expected: str) -> None:
         float("nan"),
         10**30,
         ["2023-09-08"],
+        # Valid as written, but before year 1 or after 9999 once moved to UTC.
+        "0001-01-01T00:00:00+05:00",
+        "9999-12-31T23:00:00-05:00",
     ],
 )
 def test_parse_date_returns_none_for_unreadable_dates(value: object) -> None:
@@ -566,3 +572,59 @@ def test_corpus_summary_counts() -> None:
     corpus = Corpus(problems=(Problem("a", "x"), Problem("b", "y")), warnings=(Problem("c", "z"),))
     assert corpus.skipped == 2
     assert corpus.summary() == "0 articles read, 2 inputs skipped, 1 warning"
+
+
+def test_json_error_messages_read_as_english(tmp_path: Path) -> None:
+    dump = write(tmp_path / "d.jsonl", '{"text": "open\n')
+    (problem,) = read_corpus([dump]).problems
+    assert str(problem) == f"{dump}:1: not valid JSON (Unterminated string starting at column 10)"
+
+
+def test_lone_surrogates_in_json_become_replacement_characters(tmp_path: Path) -> None:
+    dump = write(
+        tmp_path / "d.jsonl",
+        '{"id": "x\\udce9", "text": "Half \\ud800 a pair.", "title": "\\udfff", '
+        '"tags": ["\\ud800"], "\\ud801": 1}\n',
+    )
+    corpus = read_corpus([dump])
+    (article,) = corpus.articles
+    # One character for one: the offsets the later stages report still fit the text.
+    assert article.text == "Half \ufffd a pair."
+    assert (article.id, article.title) == ("xé", "\ufffd")
+    assert article.metadata == {"tags": ["\ufffd"], "\ufffd": 1}
+    assert messages(corpus.warnings) == [
+        f"{dump}:1: 4 invalid characters (lone UTF-16 surrogates) replaced with U+FFFD"
+    ]
+
+
+def test_a_file_name_that_is_not_utf8_is_read_like_file_contents(tmp_path: Path) -> None:
+    name = os.fsdecode(b"caf\xe9 \x93quoted\x94.txt")
+    path = write(tmp_path / name, "Text.")
+    expected = "café “quoted”"
+    assert read_article(path).id == expected
+    corpus = read_corpus([tmp_path])
+    assert [(a.id, a.origin) for a in corpus.articles] == [(expected, f"{tmp_path}/{expected}.txt")]
+    empty = write(tmp_path / os.fsdecode(b"\xff.txt"), "")
+    with pytest.raises(TracerError, match=r"^.*/ÿ\.txt: empty article$"):
+        read_article(empty)
+
+
+def test_a_fifo_is_refused_without_being_opened(tmp_path: Path) -> None:
+    # Opening a FIFO for reading waits for a writer: sniffing its format used to hang the run.
+    fifo = tmp_path / "incoming"
+    os.mkfifo(fifo)
+    assert sniff_format(fifo) is None
+    assert messages(read_corpus([fifo]).problems) == [f"{fifo}: not a regular file"]
+
+
+def test_a_symlink_to_a_device_is_not_called_broken(tmp_path: Path) -> None:
+    root = tmp_path / "corpus"
+    write(root / "a.txt", "A text.")
+    (root / "null.txt").symlink_to("/dev/null")
+    assert messages(read_corpus([root]).problems) == [f"{root / 'null.txt'}: not a regular file"]
+
+
+def test_control_characters_in_a_file_name_are_escaped_in_messages(tmp_path: Path) -> None:
+    write(tmp_path / "two\nlines.txt", "")
+    (problem,) = read_corpus([tmp_path]).problems
+    assert str(problem) == f"{tmp_path}/two\\nlines.txt: empty article"

@@ -7,7 +7,7 @@ from hypothesis import given, settings
 from hypothesis import strategies as st
 
 from tracer.model import Article, Segmented, Span
-from tracer.segment import segment, sentence_spans
+from tracer.segment import MAX_SEGMENT_CHARS, segment, sentence_spans
 
 
 def texts_of(raw: str) -> list[str]:
@@ -177,3 +177,49 @@ def assert_partition(doc: Segmented, raw: str) -> None:
 @given(articles)
 def test_segments_partition_the_visible_text_of_any_article(raw: str) -> None:
     assert_partition(segment(Article("x", raw)), raw)
+
+
+def test_text_without_punctuation_is_cut_into_bounded_segments_at_line_breaks() -> None:
+    # 5,000 lowercase lines with no full stop: joined as one wrapped paragraph, then one
+    # "sentence" of 90,000 characters, which made aligning two such articles take hours.
+    raw = "\n".join(f"line {number} of the listing" for number in range(5000))
+    doc = segment(Article("x", raw))
+    assert len(doc.sentences) > 1
+    assert max(s.span.length for s in doc.sentences) <= MAX_SEGMENT_CHARS
+    assert all(s.text.endswith("listing") for s in doc.sentences), "cut inside a line"
+    assert_partition(doc, raw)
+
+
+def test_a_long_line_without_punctuation_is_cut_at_spaces() -> None:
+    raw = " ".join(f"word{number}" for number in range(2000))
+    doc = segment(Article("x", raw))
+    assert max(s.span.length for s in doc.sentences) <= MAX_SEGMENT_CHARS
+    assert {len(s.text.split()) for s in doc.sentences[:-1]} != {1}
+    assert_partition(doc, raw)
+
+
+def test_a_word_longer_than_the_limit_is_cut_at_the_limit() -> None:
+    raw = "x" * (2 * MAX_SEGMENT_CHARS + 10)
+    doc = segment(Article("x", raw))
+    assert [s.span.length for s in doc.sentences] == [MAX_SEGMENT_CHARS, MAX_SEGMENT_CHARS, 10]
+    assert_partition(doc, raw)
+
+
+def test_a_cut_at_the_limit_keeps_a_combining_mark_with_its_letter() -> None:
+    raw = "w" * (MAX_SEGMENT_CHARS - 1) + "}\u0300" + "w" * 10
+    doc = segment(Article("x", raw))
+    assert [len(s.norm) for s in doc.sentences] == [MAX_SEGMENT_CHARS - 1, 12]
+    assert_partition(doc, raw)
+
+
+# Runs of text long enough to pass the limit, with the characters cutting looks at in between.
+LONG_PIECES = ["w" * 600, "ab " * 100, " ", "\n", "  ", "d. ", "\u00a0", "e\u0301", "}\u0300"]
+
+
+@settings(max_examples=100, deadline=None)
+@given(st.lists(st.sampled_from(LONG_PIECES), min_size=5, max_size=40))
+def test_cut_segments_still_partition_the_text(pieces: list[str]) -> None:
+    raw = "".join(pieces)
+    doc = segment(Article("x", raw))
+    assert all(len(s.norm) <= MAX_SEGMENT_CHARS for s in doc.sentences)
+    assert_partition(doc, raw)

@@ -29,6 +29,7 @@ from contextlib import contextmanager
 from dataclasses import asdict, dataclass, field
 from pathlib import Path
 
+from tracer.candidates import DocumentSketch, document_sketch
 from tracer.config import TracerConfig
 from tracer.errors import TracerError
 from tracer.index import Index, content_hash
@@ -149,9 +150,13 @@ def run_batch(
         key=lambda a: a.id,
     )
     segmented: dict[str, Segmented] = {}
+    sketches: dict[str, DocumentSketch] = {}
     batch: list[tuple[Segmented, tuple[Attribution, ...]]] = []
-    for doc, found in segment_articles(to_segment, furniture, jobs=jobs, on_progress=report):
+    for doc, found, sketch in segment_articles(
+        to_segment, furniture, config=config, jobs=jobs, on_progress=report
+    ):
         segmented[doc.article.id] = doc
+        sketches[doc.article.id] = sketch
         batch.append((doc, found))
         if len(batch) >= ARTICLES_PER_TRANSACTION:
             _store_articles(index, batch, hashes, run)
@@ -166,7 +171,15 @@ def run_batch(
         key=lambda d: d.article.id,
     )
     report("candidates", 0, 1)
-    candidates, capped = bounded_candidates(docs, config)
+    # Articles of earlier runs are sketched again here (a sketch is cheap; storing them would
+    # tie the index format to the MinHash settings).
+    candidates, capped = bounded_candidates(
+        docs,
+        config,
+        sketches=[
+            sketches.get(doc.article.id) or document_sketch(doc, config.candidates) for doc in docs
+        ],
+    )
     report("candidates", 1, 1)
     wanted = {(docs[c.a].article.id, docs[c.b].article.id) for c in candidates}
     compared = index.all_compared_pairs()

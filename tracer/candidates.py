@@ -92,8 +92,33 @@ class CandidatePair:
     reasons: tuple[str, ...]
 
 
+DocumentSketch = tuple["UIntArray | None", int]
+"""An article's MinHash signature over its word shingles (``None`` without any), and how many
+shingles it has: what document-level candidate search needs of it."""
+
+
+def document_sketch(doc: Segmented, config: CandidateConfig | None = None) -> DocumentSketch:
+    """The :data:`DocumentSketch` of ``doc`` (computed per article, so it can be done in parallel).
+
+    Example:
+        >>> from tracer.model import Article
+        >>> from tracer.segment import segment
+        >>> signature, size = document_sketch(segment(Article("a", "Grain and oil for arms.")))
+        >>> signature.shape, size
+        ((128,), 3)
+    """
+    config = config or CandidateConfig()
+    found = article_shingles(doc, config.shingle_size)
+    if not found:
+        return None, 0
+    return minhash_signatures([found], config.num_perm, config.seed)[0], len(found)
+
+
 def find_candidates(
-    docs: Sequence[Segmented], config: CandidateConfig | None = None
+    docs: Sequence[Segmented],
+    config: CandidateConfig | None = None,
+    *,
+    sketches: Sequence[DocumentSketch] | None = None,
 ) -> tuple[CandidatePair, ...]:
     """Pick the article pairs worth aligning without comparing all pairs.
 
@@ -103,7 +128,8 @@ def find_candidates(
     sequences). Each LSH hit is then checked on the MinHash estimate of the two sets' Jaccard.
 
     Whether a pair is picked depends on the two articles and on which stems are common in the
-    corpus, nothing else: no index order, no partitioning by size.
+    corpus, nothing else: no index order, no partitioning by size. ``sketches`` are the
+    articles' :func:`document_sketch` when the caller has them already.
 
     Example:
         >>> from tracer.model import Article
@@ -123,8 +149,9 @@ def find_candidates(
             for b in range(a + 1, len(docs))
         )
     reasons: dict[tuple[int, int], set[str]] = {}
-    shingle_sets = [article_shingles(doc, config.shingle_size) for doc in docs]
-    for x, y in _document_votes(shingle_sets, config).tolist():
+    if sketches is None:
+        sketches = [document_sketch(doc, config) for doc in docs]
+    for x, y in _document_votes(sketches, config).tolist():
         reasons.setdefault((x, y), set()).add("jaccard")
     for x, y in _sentence_votes(docs, config).tolist():
         reasons.setdefault((x, y), set()).add("sentence")
@@ -188,15 +215,17 @@ def limit_partners(
     return result, {article: n for article, n in dropped.items() if n}
 
 
-def _document_votes(shingle_sets: Sequence[set[str]], config: CandidateConfig) -> IntArray:
+def _document_votes(sketches: Sequence[DocumentSketch], config: CandidateConfig) -> IntArray:
     """Article pairs whose shingle sets have a Jaccard (estimate) near the LSH threshold."""
-    present = [i for i, shingle_set in enumerate(shingle_sets) if shingle_set]
-    signatures = minhash_signatures(
-        [shingle_sets[i] for i in present], config.num_perm, config.seed
-    )
-    sizes = [len(shingle_sets[i]) for i in present]
+    import numpy as np
+
+    present = [(i, signature) for i, (signature, _) in enumerate(sketches) if signature is not None]
+    if len(present) < 2:
+        return np.empty((0, 2), dtype=np.int64)
+    signatures = np.stack([signature for _, signature in present])
+    sizes = [sketches[i][1] for i, _ in present]
     pairs = _checked_pairs(signatures, sizes, config.lsh_threshold, config.min_shared_shingles)
-    return _as_owner_pairs(pairs, present)
+    return _as_owner_pairs(pairs, [i for i, _ in present])
 
 
 def _sentence_votes(docs: Sequence[Segmented], config: CandidateConfig) -> IntArray:

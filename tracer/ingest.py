@@ -246,8 +246,10 @@ def decode_text(data: bytes, where: str) -> str:
     """Decode the bytes of a text file, guessing the encoding the way a careful human would.
 
     A UTF-8 byte-order mark is stripped; UTF-16 and UTF-32 are recognised by their marks. Without
-    a mark, strict UTF-8 is tried first, then cp1252 (Windows "smart quotes"), then latin-1, which
-    never fails. Line endings are left exactly as they are: offsets into the result are shown to
+    a mark the data is read as UTF-8, and each byte that is not part of valid UTF-8 as cp1252
+    (Windows "smart quotes"), or latin-1 for the five bytes cp1252 leaves undefined; so this
+    never fails, and a file pasted together from a UTF-8 and a Windows source keeps both parts
+    readable. Line endings are left exactly as they are: offsets into the result are shown to
     users. ``where`` names the input in the error message.
 
     Raises:
@@ -257,6 +259,8 @@ def decode_text(data: bytes, where: str) -> str:
     Example:
         >>> decode_text(b"caf\\xe9 \\x93quoted\\x94\\r\\n", "a.txt")
         'café “quoted”\\r\\n'
+        >>> decode_text("Genève ".encode() + b"caf\\xe9", "mixed.txt")
+        'Genève café'
     """
     try:
         return _decode(data)
@@ -298,13 +302,111 @@ def _control_share(head: Sequence[int]) -> float:
 
 
 def _decode_fallback(data: bytes) -> str:
-    """Strict UTF-8, else cp1252, else latin-1 (which accepts any byte)."""
-    for encoding in ("utf-8", "cp1252"):
-        try:
-            return data.decode(encoding)
-        except UnicodeDecodeError:
-            pass
-    return data.decode("latin-1")
+    """UTF-8, with every byte outside valid UTF-8 read as cp1252 (else latin-1): never fails."""
+    return data.decode("utf-8", errors=_BYTE_FALLBACK)
+
+
+def _byte_fallback(error: UnicodeError) -> tuple[str, int]:
+    """Codec error handler: the bytes UTF-8 could not decode, one character each."""
+    if not isinstance(error, UnicodeDecodeError):
+        raise error
+    undecoded = error.object[error.start : error.end]
+    return "".join(_CP1252_OR_LATIN1[byte] for byte in undecoded), error.end
+
+
+def _single_byte_char(byte: int) -> str:
+    try:
+        return bytes([byte]).decode("cp1252")
+    except UnicodeDecodeError:
+        return chr(byte)  # 0x81, 0x8D, 0x8F, 0x90, 0x9D: latin-1, as cp1252 has nothing there
+
+
+_CP1252_OR_LATIN1 = tuple(_single_byte_char(byte) for byte in range(256))
+# Decoding happens line by line in dumps: an error handler keeps the fallback inside the codec.
+_BYTE_FALLBACK = "tracer.cp1252-fallback"
+codecs.register_error(_BYTE_FALLBACK, _byte_fallback)
+
+# Lone surrogates: what Python makes of the bytes of a file name that is not UTF-8, and what a
+# JSON "\ud800" escape gives. UTF-8 cannot encode them, so one would stop the run at the first
+# file written; articles and problems are rid of them as they are collected.
+_SURROGATE = re.compile("[\ud800-\udfff]")
+
+
+def _name_text(name: str) -> str:
+    """A file name, or a message naming one, as text UTF-8 can hold.
+
+    The bytes of a name that is not UTF-8 are decoded as file contents are (cp1252...); any
+    other lone surrogate becomes U+FFFD.
+
+    Example:
+        >>> _name_text(os.fsdecode(b"news/caf\\xe9 story.txt"))
+        'news/café story.txt'
+    """
+    if _SURROGATE.search(name) is None:
+        return name
+    try:
+        return _decode_fallback(name.encode("utf-8", "surrogateescape"))
+    except UnicodeEncodeError:
+        return _SURROGATE.sub("\ufffd", name)
+
+
+def _without_surrogates(value: Any) -> tuple[Any, int]:
+    """A JSON value with every lone surrogate replaced by U+FFFD, and how many there were.
+
+    One character for one, so the offsets into a text and its truncation stay as they were.
+    """
+    if isinstance(value, str):
+        return _SURROGATE.subn("\ufffd", value)
+    if isinstance(value, list):
+        items = [_without_surrogates(item) for item in value]
+        return [item for item, _ in items], sum(count for _, count in items)
+    if isinstance(value, dict):
+        pairs = [(_without_surrogates(k), _without_surrogates(v)) for k, v in value.items()]
+        return {k: v for (k, _), (v, _) in pairs}, sum(kc + vc for (_, kc), (_, vc) in pairs)
+    return value, 0
+
+
+def _writable_article(article: Article) -> tuple[Article, tuple[Problem, ...]]:
+    """``article`` with no lone surrogates, and a warning when its content had some."""
+    text, in_text = _without_surrogates(article.text)
+    title, in_title = _without_surrogates(article.title)
+    url, in_url = _without_surrogates(article.url)
+    source, in_source = _without_surrogates(article.source)
+    metadata, in_metadata = _without_surrogates(dict(article.metadata))
+    replaced = in_text + in_title + in_url + in_source + in_metadata
+    article_id, origin = _name_text(article.id), _name_text(article.origin)
+    if not replaced and (article_id, origin) == (article.id, article.origin):
+        return article, ()
+    cleaned = Article(
+        id=article_id,
+        text=text,
+        title=title,
+        date=article.date,
+        url=url,
+        source=source,
+        origin=origin,
+        metadata=metadata,
+    )
+    if not replaced:
+        return cleaned, ()
+    noun = "character" if replaced == 1 else "characters"
+    message = f"{replaced} invalid {noun} (lone UTF-16 surrogates) replaced with U+FFFD"
+    return cleaned, (Problem(origin, message),)
+
+
+# Control characters in a file name ("two\nlines.txt") would break a problem's one line.
+_CONTROL = re.compile(r"[\x00-\x1f\x7f-\x9f]")
+
+
+def _writable_problem(problem: Problem) -> Problem:
+    """``problem`` as one line of text UTF-8 can hold, control characters escaped (``\\n``)."""
+    where, message = (
+        _CONTROL.sub(lambda match: repr(match[0])[1:-1], _name_text(text))
+        for text in (problem.where, problem.message)
+    )
+    if (where, message) == (problem.where, problem.message):
+        return problem
+    return Problem(where, message)
 
 
 # ---------------------------------------------------------------------------------------------
@@ -331,9 +433,11 @@ def load_article(
     """
     _check_max_chars(max_chars)
     try:
-        return _load_text_file(path, max_chars)
+        article, warnings = _load_text_file(path, max_chars)
     except _SkipError as exc:
-        raise TracerError(f"{path}: {exc}") from None
+        raise TracerError(_name_text(f"{path}: {exc}")) from None
+    article, replaced = _writable_article(article)
+    return article, (*map(_writable_problem, warnings), *replaced)
 
 
 def read_article(path: Path, *, max_chars: int = DEFAULT_MAX_CHARS) -> Article:
@@ -515,9 +619,12 @@ def _from_timestamp(value: float) -> str | None:
         return None
 
 
-def _iso_datetime(moment: datetime) -> str:
+def _iso_datetime(moment: datetime) -> str | None:
     if moment.tzinfo is not None:
-        moment = moment.astimezone(UTC).replace(tzinfo=None)
+        try:
+            moment = moment.astimezone(UTC).replace(tzinfo=None)
+        except OverflowError:
+            return None  # "0001-01-01T00:00+05:00" is before the year 1 in UTC
     return moment.isoformat(timespec="seconds")
 
 
@@ -547,9 +654,12 @@ def read_corpus(
     :mod:`tracer.formats`).
 
     Articles come back in input order. An id seen before (in any file) is skipped with a problem
-    naming where it was first read: the first one wins. See :class:`Corpus` for the difference
-    between ``problems`` (skipped) and ``warnings`` (kept, altered). ``max_chars`` is the
-    keyword of earlier versions, a shorthand for ``InputOptions(max_chars=...)``.
+    naming where it was first read: the first one wins. A file name that is not UTF-8 is decoded
+    like file contents for ids and messages; a lone surrogate in a JSON string (a ``\\ud800``
+    escape, which UTF-8 cannot write) becomes U+FFFD, with a warning. See :class:`Corpus` for
+    the difference between ``problems`` (skipped) and ``warnings`` (kept, altered).
+    ``max_chars`` is the keyword of earlier versions, a shorthand for
+    ``InputOptions(max_chars=...)``.
 
     Raises:
         TracerError: a path given does not exist, or reading HTML or WARC input needs an extra
@@ -613,9 +723,11 @@ def _format_from_name(path: Path) -> Format | None:
 
 def _format_from_content(path: Path) -> Format | None:
     try:
+        # Opening a FIFO for reading waits for a writer: it would hang the run, not be sniffed.
+        _require_regular_file(path)
         with path.open("rb") as stream:
             head = stream.read(_SNIFF_BYTES)
-    except OSError:
+    except (_SkipError, OSError):
         return None
     if head.startswith(b"\x1f\x8b"):
         # Only a WARC is read from a gzipped file whatever its name; a gzipped dump needs .gz.
@@ -651,12 +763,14 @@ class _Collector:
     first_origin: dict[str, str] = field(default_factory=dict)
 
     def skip(self, where: str, message: str) -> None:
-        self.problems.append(Problem(where, message))
+        self.problems.append(_writable_problem(Problem(where, message)))
 
     def warn(self, where: str, message: str) -> None:
-        self.warnings.append(Problem(where, message))
+        self.warnings.append(_writable_problem(Problem(where, message)))
 
     def add(self, article: Article, warnings: Sequence[Problem]) -> None:
+        article, replaced = _writable_article(article)
+        warnings = [*map(_writable_problem, warnings), *replaced]
         first = self.first_origin.get(article.id)
         if first is not None:
             # The warnings of a skipped article are moot: it is not in the corpus.
@@ -744,7 +858,7 @@ def _walk(
                 collector.skip(str(path), f"not a {forced} file (format {forced} reads {suffixes})")
             else:
                 yield path, file_format
-        elif entry.is_symlink():
+        elif entry.is_symlink() and not os.path.exists(path):
             collector.skip(str(path), "broken or looping symbolic link")
         else:
             collector.skip(str(path), "not a regular file")
@@ -839,9 +953,7 @@ def _read_newsplease(path: Path, fields: FieldMap, max_chars: int, collector: _C
         record: object = json.loads(text)
     except json.JSONDecodeError as exc:
         hint = "; several values: JSON Lines? use format jsonl" if exc.msg == "Extra data" else ""
-        collector.skip(
-            f"{path}:{exc.lineno}", f"not valid JSON ({exc.msg} at column {exc.colno}{hint})"
-        )
+        collector.skip(f"{path}:{exc.lineno}", f"not valid JSON ({_json_error(exc)}{hint})")
         return
     except RecursionError:
         collector.skip(where, "not valid JSON (nested too deeply)")
@@ -867,9 +979,14 @@ def _json_object(line: str) -> object:
     try:
         return json.loads(line)
     except json.JSONDecodeError as exc:
-        raise _SkipError(f"not valid JSON ({exc.msg} at column {exc.colno})") from None
+        raise _SkipError(f"not valid JSON ({_json_error(exc)})") from None
     except RecursionError:
         raise _SkipError("not valid JSON (nested too deeply)") from None
+
+
+def _json_error(exc: json.JSONDecodeError) -> str:
+    # Some of json's messages end in "at" ("Unterminated string starting at"), others do not.
+    return f"{exc.msg.removesuffix(' at')} at column {exc.colno}"
 
 
 def _json_article(

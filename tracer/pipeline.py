@@ -18,7 +18,13 @@ from typing import Any
 from tracer.align import could_link, shares
 from tracer.api import compare
 from tracer.attribution import find_attributions
-from tracer.candidates import CandidatePair, find_candidates, limit_partners
+from tracer.candidates import (
+    CandidatePair,
+    DocumentSketch,
+    document_sketch,
+    find_candidates,
+    limit_partners,
+)
 from tracer.clean import normalise
 from tracer.config import CleanConfig, TracerConfig
 from tracer.derive import derive
@@ -86,12 +92,16 @@ def trace(
     furniture = repeated_short_lines(ordered, config.clean)
     docs: list[Segmented] = []
     attributions: dict[str, tuple[Attribution, ...]] = {}
-    for doc, found in segment_articles(ordered, furniture, jobs=jobs, on_progress=report):
+    sketches: list[DocumentSketch] = []
+    for doc, found, sketch in segment_articles(
+        ordered, furniture, config=config, jobs=jobs, on_progress=report
+    ):
         docs.append(doc)
         attributions[doc.article.id] = found
+        sketches.append(sketch)
 
     report("candidates", 0, 1)
-    candidates, capped = bounded_candidates(docs, config)
+    candidates, capped = bounded_candidates(docs, config, sketches=sketches)
     report("candidates", 1, 1)
 
     comparisons = align_pairs(
@@ -109,11 +119,14 @@ def trace(
 
 
 def bounded_candidates(
-    docs: Sequence[Segmented], config: TracerConfig
+    docs: Sequence[Segmented],
+    config: TracerConfig,
+    *,
+    sketches: Sequence[DocumentSketch] | None = None,
 ) -> tuple[tuple[CandidatePair, ...], tuple[Problem, ...]]:
     """Candidate pairs with at most ``max_partners`` per article, and a warning per article
     whose pairs were cut."""
-    found = find_candidates(docs, config.candidates)
+    found = find_candidates(docs, config.candidates, sketches=sketches)
     kept, dropped = limit_partners(docs, found, config.candidates)
     cap = config.candidates.max_partners
     warnings = tuple(
@@ -176,16 +189,23 @@ def assemble(
 _shared: dict[str, Any] = {}
 
 
+Segmentation = tuple[Segmented, tuple[Attribution, ...], DocumentSketch]
+"""What the per-article stage gives: the segmented article, its attributions, its sketch."""
+
+
 def segment_articles(
     articles: Sequence[Article],
     furniture: frozenset[str] = frozenset(),
     *,
+    config: TracerConfig | None = None,
     jobs: int = 1,
     on_progress: ProgressCallback | None = None,
-) -> Iterator[tuple[Segmented, tuple[Attribution, ...]]]:
-    """Segment each article and find its attributions, in input order."""
+) -> Iterator[Segmentation]:
+    """Segment each article, find its attributions and sketch it for candidate search, in
+    input order."""
     report = on_progress or (lambda stage, done, total: None)
     _shared["furniture"] = furniture
+    _shared["candidates"] = (config or TracerConfig()).candidates
     parallel = jobs > 1 and len(articles) >= _MIN_PARALLEL_ITEMS
     results = _run(_segment_one, list(articles), jobs if parallel else 1, _SEGMENT_CHUNK)
     for position, result in enumerate(results, start=1):
@@ -193,9 +213,9 @@ def segment_articles(
         report("segment", position, len(articles))
 
 
-def _segment_one(article: Article) -> tuple[Segmented, tuple[Attribution, ...]]:
+def _segment_one(article: Article) -> Segmentation:
     doc = segment(article, boilerplate_lines=_shared["furniture"])
-    return doc, find_attributions(doc)
+    return doc, find_attributions(doc), document_sketch(doc, _shared["candidates"])
 
 
 def align_pairs(

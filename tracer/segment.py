@@ -10,6 +10,7 @@ partition it, so every non-space character of the article belongs to exactly one
 from __future__ import annotations
 
 import re
+import unicodedata
 from collections.abc import Collection
 
 from syntok import segmenter
@@ -19,6 +20,12 @@ from tracer.model import Article, Segmented, Sentence, Span
 
 _TERMINAL_PUNCTUATION = frozenset(".!?:;\"')…")
 _MAX_HEADING_WORDS = 20
+MAX_SEGMENT_CHARS = 2_000
+"""Longest segment, in normalised characters; a longer sentence is cut at line breaks or spaces.
+
+Text without sentence punctuation (a scraped listing, a transcript, a table flattened into
+lines) would otherwise be one sentence of a million characters, and aligning two sentences
+costs in proportion to the product of their lengths."""
 
 
 def segment(article: Article, *, boilerplate_lines: Collection[str] = ()) -> Segmented:
@@ -37,7 +44,9 @@ def segment(article: Article, *, boilerplate_lines: Collection[str] = ()) -> Seg
     sentences: list[Sentence] = []
     for block_number, (block, reason) in enumerate(_blocks(normalised.text, boilerplate_lines)):
         block_text = block.slice(normalised.text)
-        pieces = _whole_units(sentence_spans(block_text), block.start, normalised)
+        pieces = _whole_units(
+            _bounded(sentence_spans(block_text), block_text), block.start, normalised
+        )
         heading = (
             len(pieces) == 1
             and reason is None
@@ -85,7 +94,9 @@ def _blocks(text: str, boilerplate_lines: Collection[str]) -> list[tuple[Span, s
             reason = "repeated page furniture"
         if blocks and reason is None and blocks[-1][1] is None:
             previous = blocks[-1][0]
-            if _continues(previous.slice(text), line_text):
+            # Only the end of the block so far matters: slicing all of it, line after line,
+            # made a long unpunctuated text quadratic.
+            if _continues(text[previous.end - 1 : previous.end], line_text):
                 blocks[-1] = (Span(previous.start, line.end), None)
                 continue
         blocks.append((line, reason))
@@ -128,6 +139,38 @@ def sentence_spans(line: str) -> list[Span]:
         if stripped_end > start:
             spans.append(Span(start, stripped_end))
     return spans
+
+
+def _bounded(pieces: list[Span], text: str, limit: int = MAX_SEGMENT_CHARS) -> list[Span]:
+    """``pieces`` of ``text`` with each longer than ``limit`` cut into parts of at most ``limit``.
+
+    A part ends at the last line break within the limit, else the last space, else (one
+    "word" of ``limit`` characters) at the limit itself. Parts are stripped, so they still
+    partition the piece's non-space text.
+
+    Example:
+        >>> [s.slice("aa bb\\ncc dd") for s in _bounded([Span(0, 11)], "aa bb\\ncc dd", limit=8)]
+        ['aa bb', 'cc dd']
+    """
+    bounded: list[Span] = []
+    for piece in pieces:
+        start = piece.start
+        while piece.end - start > limit:
+            # The character just past the limit may be the space that ends the part.
+            window = text[start : start + limit + 1]
+            cut = window.rfind("\n", 1)
+            if cut < 1:
+                cut = next((i for i in range(limit, 0, -1) if window[i].isspace()), limit)
+                while cut > 1 and unicodedata.combining(window[cut]):
+                    cut -= 1  # a mark stays with its letter, or both parts would claim it
+            end = start + len(window[:cut].rstrip())
+            bounded.append(Span(start, end))
+            start += cut
+            while start < piece.end and text[start].isspace():
+                start += 1
+        if start < piece.end:
+            bounded.append(Span(start, piece.end))
+    return bounded
 
 
 def _whole_units(pieces: list[Span], offset: int, normalised: Normalised) -> list[Span]:
