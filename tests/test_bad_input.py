@@ -676,13 +676,6 @@ def assert_safe_report(out: Path) -> None:
         assert len(page.name) <= 255
 
 
-@pytest.mark.xfail(
-    strict=True,
-    raises=UnicodeEncodeError,
-    reason="cli.batch passes [str(p) for p in paths] to Index.start_run, which stores them as "
-    "JSON in SQLite: a path whose name is not UTF-8 holds lone surrogates, and the insert "
-    "raises UnicodeEncodeError (a traceback) as the run starts",
-)
 def test_batch_accepts_a_file_whose_name_is_not_utf8(run_main: Run, tmp_path: Path) -> None:
     article = write(tmp_path / os.fsdecode(b"caf\xe9.txt"), ARTICLE)
     out = tmp_path / "out"
@@ -691,12 +684,6 @@ def test_batch_accepts_a_file_whose_name_is_not_utf8(run_main: Run, tmp_path: Pa
     assert [a["id"] for a in json.loads((out / "trace.json").read_text())["articles"]] == ["café"]
 
 
-@pytest.mark.xfail(
-    strict=True,
-    reason="report.views.safe_filename keeps the dots of an id, so the id 'aux.txt' gets the page "
-    "articles/aux.txt-<hash>.html, whose name up to the first dot is 'aux': a device name on "
-    "Windows, so the report cannot be copied or unzipped there",
-)
 def test_report_file_names_are_not_device_names_on_windows(run_main: Run, tmp_path: Path) -> None:
     ids = ["aux.txt", "con", "NUL", "com1.html", "lpt9.tar.gz", "prn"]
     dump = write(tmp_path / "ids.jsonl", jsonl(*({"id": i, "text": f"{ARTICLE}{i}"} for i in ids)))
@@ -810,12 +797,6 @@ def test_compare_of_two_unpunctuated_articles_is_quick(run_main: Run, tmp_path: 
     assert document["shares"]["b"]["copied"] == 1.0
 
 
-@pytest.mark.xfail(
-    strict=True,
-    raises=AssertionError,
-    reason="cli.compare reads with read_article, which drops load_article's warnings: a 5 MB "
-    "file is cut to 1,000,000 characters without a word on stderr",
-)
 def test_compare_says_when_it_truncates_a_5_mb_article(run_main: Run, tmp_path: Path) -> None:
     big = write(tmp_path / "huge.txt", prose(5_000_000, seed=5))
     result = run_main("compare", SEEDS / GOOD_FILES[0], big, "--quiet")
@@ -869,12 +850,6 @@ def test_a_missing_path_stops_a_corpus_run_with_exit_2(
     assert list((tmp_path / "runs").iterdir()) == []
 
 
-@pytest.mark.xfail(
-    strict=True,
-    reason="batch.exclusive opens news.db.lock before Index.open creates the index's folder: "
-    "--index in a new folder fails with 'cannot create the batch lock: No such file or "
-    "directory' (exit 2)",
-)
 def test_batch_creates_the_folder_of_a_new_index(run_main: Run, tmp_path: Path) -> None:
     dump = write(tmp_path / "dump.jsonl", jsonl({"id": "a", "text": ARTICLE}))
     index = tmp_path / "new" / "news.db"
@@ -906,15 +881,6 @@ def test_a_fifo_given_by_name_is_skipped_not_waited_on(tmp_path: Path) -> None:
         assert "Traceback" not in completed.stderr
 
 
-@pytest.mark.xfail(
-    run=False,
-    strict=True,
-    reason="candidates._sentence_votes checks every pair of sentences in an LSH bucket "
-    "(lsh.candidate_pairs, then the Jaccard check in _checked_pairs) before dropping the pairs "
-    "within one article: an article of N sentences with the same few words is O(N^2) in time "
-    "and memory (5,000 sentences: 16 s; 10,000: 65 s and 2.7 GB, against 3 s for varied text)."
-    " Not run: it would take minutes of CI time",
-)
 def test_a_long_article_of_repetitive_sentences_is_traced_quickly(tmp_path: Path) -> None:
     # A results table or a live ticker flattened to text: 5,000 sentences from 17 words.
     rng = random.Random(17)

@@ -303,6 +303,7 @@ def exclusive(index_path: Path) -> Iterator[None]:
     """
     lock_path = index_path.with_name(index_path.name + ".lock")
     try:
+        lock_path.parent.mkdir(parents=True, exist_ok=True)
         handle = open(lock_path, "a+b")  # noqa: SIM115 - held for the whole run
     except OSError as error:
         raise TracerError(f"{lock_path}: cannot create the batch lock: {error.strerror}") from None

@@ -74,6 +74,9 @@ def document_similarity(
 # Checks accept a little less than the LSH threshold: LSH is tuned to return pairs *around* its
 # threshold, and a pair just under it is still worth aligning.
 _EXACT_CHECK_SLACK = 0.8
+# Sentences of one article an LSH bucket keeps: enough for any real passage, and an article that
+# repeats one sentence thousands of times stays linear.
+_PER_OWNER = 8
 # Candidate pairs whose signatures are compared at once (pairs x num_perm x 8 bytes).
 _CHECK_BLOCK = 100_000
 
@@ -312,7 +315,7 @@ def _checked_pairs(
     # bands than the optimum only add recall, which matters more here than a few extra checks.
     rows = optimal_bands(threshold, signatures.shape[1])[1]
     keys = band_keys(signatures, signatures.shape[1] // rows, rows)
-    return candidate_pairs(keys, where=enough)
+    return candidate_pairs(keys, where=enough, owners=owners, per_owner=_PER_OWNER)
 
 
 def _as_owner_pairs(pairs: IntArray, owners: Sequence[int]) -> IntArray:

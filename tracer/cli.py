@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import os
 import shutil
 import sys
 from pathlib import Path
@@ -65,11 +66,13 @@ def compare(
     """
     from tracer.api import compare as compare_articles
     from tracer.config import load_config
-    from tracer.ingest import read_article
+    from tracer.ingest import load_article
 
     overrides = {} if min_score is None else {"align__min_similarity": min_score}
     config = load_config(config_path, **overrides)
-    result = compare_articles(read_article(a), read_article(b), config)
+    (a_article, a_warnings), (b_article, b_warnings) = load_article(a), load_article(b)
+    _print_problems((*a_warnings, *b_warnings), kind="warning")
+    result = compare_articles(a_article, b_article, config)
     if as_json:
         from tracer.export import comparison_dict, to_json
 
@@ -257,7 +260,8 @@ def batch(
             corpus,
             index,
             config,
-            inputs=[str(p) for p in paths],
+            # A file name need not be UTF-8; the run log keeps a readable form of it.
+            inputs=[os.fsencode(p).decode("utf-8", "replace") for p in paths],
             jobs=jobs or default_jobs(),
             on_progress=progress.update,
         )

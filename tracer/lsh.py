@@ -154,13 +154,20 @@ def band_keys(signatures: UIntArray, bands: int, rows: int) -> IntArray:
 
 
 def candidate_pairs(
-    keys: IntArray, where: Callable[[IntArray], IntArray] | None = None
+    keys: IntArray,
+    where: Callable[[IntArray], IntArray] | None = None,
+    *,
+    owners: IntArray | None = None,
+    per_owner: int = 0,
 ) -> IntArray:
     """Pairs of rows sharing a key in some band, as a sorted ``(n, 2)`` array with ``x < y``.
 
     ``where``, given an ``(m, 2)`` array of pairs, returns the boolean mask of those to keep;
     it is applied band by band, before pairs found in several bands are merged, so that the
-    many pairs a check rejects are never all held at once.
+    many pairs a check rejects are never all held at once. With ``owners`` (one per row, e.g.
+    the article of a sentence) and ``per_owner``, a bucket keeps at most ``per_owner`` rows of
+    any one owner (the first ones): an article repeating one sentence ten thousand times would
+    otherwise make a bucket of ten thousand, and a hundred million pairs.
 
     Example:
         >>> import numpy as np
@@ -174,6 +181,12 @@ def candidate_pairs(
     for band in range(keys.shape[1]):
         column = keys[:, band]
         order = np.argsort(column, kind="stable")
+        if owners is not None and per_owner > 0:
+            order = np.lexsort((np.arange(rows), owners, column))
+            key_owner = np.c_[column[order], owners[order]]
+            changed = np.r_[True, (key_owner[1:] != key_owner[:-1]).any(axis=1)]
+            group_start = np.maximum.accumulate(np.where(changed, np.arange(len(order)), 0))
+            order = order[np.arange(len(order)) - group_start < per_owner]
         sorted_keys = column[order]
         starts = np.flatnonzero(np.r_[True, sorted_keys[1:] != sorted_keys[:-1]])
         sizes = np.diff(np.r_[starts, len(order)])

@@ -135,7 +135,8 @@ def _bar_width(share: float) -> str:
     return f"{max(0.0, min(1.0, share)) * 100:.1f}%"
 
 
-_SLUG_UNSAFE = re.compile(r"[^a-z0-9._-]+")
+# Dots go too: "aux.txt-<hash>.html" would still be the device AUX to Windows.
+_SLUG_UNSAFE = re.compile(r"[^a-z0-9_-]+")
 _SLUG_MAX = 40
 
 
