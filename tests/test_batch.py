@@ -26,6 +26,7 @@ import pytest
 from click.testing import CliRunner
 
 import tracer.batch
+import tracer.fsutil
 import tracer.index
 from tracer.cli import cli, main
 from tracer.index import SCHEMA_VERSION, Index
@@ -722,3 +723,54 @@ def test_twenty_random_kill_points_with_small_transactions(
         status = run_forked([*batch_args(dump, index, out), "-q"], after)
         assert status == KILLED, (after, status)
         assert_resumes_exactly(dump, index, out, tmp_path / "reference", reference_index)
+
+
+# --- a full disk -------------------------------------------------------------------------------
+
+
+def test_a_full_disk_in_the_index_stops_cleanly_and_a_rerun_completes(
+    run_main: Run, tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    first, second = (
+        write_dump(tmp_path / "a.jsonl", FIRST),
+        write_dump(tmp_path / "b.jsonl", SECOND),
+    )
+    reference, index = tmp_path / "reference.db", tmp_path / "news.db"
+    run_batch([first, second], reference, tmp_path / "expected")
+    run_batch(first, index, tmp_path / "out")
+    before = outputs(tmp_path / "out")
+
+    def disk_full(*args: object, **kwargs: object) -> None:
+        raise sqlite3.OperationalError("database or disk is full")
+
+    with monkeypatch.context() as patch:
+        patch.setattr(tracer.index.Index, "put_comparison", disk_full)
+        result = run_main("batch", second, "--index", index, "-o", tmp_path / "out", *QUICK)
+    assert result.exit_code == 2
+    assert result.stderr == f"tracer: error: {index}: database or disk is full\n"
+    assert outputs(tmp_path / "out") == before  # the last good outputs stay
+    assert rows(index, "PRAGMA integrity_check") == [("ok",)]
+
+    run_batch([first, second], index, tmp_path / "out")
+    assert outputs(tmp_path / "out") == outputs(tmp_path / "expected")
+
+
+def test_a_full_disk_for_the_outputs_leaves_the_old_ones(
+    run_main: Run, tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    dump = write_dump(tmp_path / "a.jsonl", FIRST)
+    run_batch(dump, tmp_path / "news.db", tmp_path / "out")
+    before = outputs(tmp_path / "out")
+    more = write_dump(tmp_path / "b.jsonl", SECOND)
+
+    def no_space(descriptor: int) -> None:
+        raise OSError(28, "No space left on device")
+
+    with monkeypatch.context() as patch:
+        patch.setattr(tracer.fsutil.os, "fsync", no_space)
+        result = run_main("batch", more, "--index", tmp_path / "news.db", "-o", tmp_path / "out")
+    assert result.exit_code == 2
+    assert result.stderr.endswith("cannot write: No space left on device\n")
+    assert result.stderr.count("\n") == 1
+    assert outputs(tmp_path / "out") == before
+    assert sorted(p.name for p in (tmp_path / "out").iterdir() if p.name.startswith(".")) == []
