@@ -170,7 +170,7 @@ class FeatureSpace:
         (1, 1)
     """
 
-    def __init__(self, config: TracerConfig | None = None, *, max_articles: int = 4096) -> None:
+    def __init__(self, config: TracerConfig | None = None, *, max_articles: int = 2048) -> None:
         self.config = config or TracerConfig()
         self.max_articles = max_articles
         # Keyed by object identity, not article id: two files may share a stem ("a.txt" in two
