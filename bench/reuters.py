@@ -189,6 +189,7 @@ def _run_batch(ids: Sequence[str], bodies: Sequence[str], progress: Path | None)
         write_trace(result, scratch / "once")
         seconds = time.perf_counter() - start
         index_mb = (scratch / "once.db").stat().st_size / 1e6
+        query_seconds = _time_queries(scratch / "once.db", articles)
         half = len(articles) // 2
         with Index.open(scratch / "halves.db") as index:
             run_batch(Corpus(articles[:half]), index, jobs=default_jobs())
@@ -207,7 +208,30 @@ def _run_batch(ids: Sequence[str], bodies: Sequence[str], progress: Path | None)
         "halves_identical": identical,
         "index_mb": round(index_mb, 1),
         "aligned_now": summary.aligned_now,
+        "query_seconds": query_seconds,
     }
+
+
+QUERIES = 9
+
+
+def _time_queries(index_path: Path, articles: Sequence[Any]) -> float:
+    """Median seconds of ``tracer.query.likely_sources`` (in process) for a few indexed stories
+    looked up under a new id, on the index just built."""
+    import statistics
+
+    from tracer.index import Index
+    from tracer.model import Article
+    from tracer.query import likely_sources
+
+    step = max(1, len(articles) // QUERIES)
+    timings = []
+    with Index.open(index_path, create=False) as index:
+        for story in articles[::step][:QUERIES]:
+            start = time.perf_counter()
+            likely_sources(Article("query", story.text), index)
+            timings.append(time.perf_counter() - start)
+    return statistics.median(timings)
 
 
 def all_pairs_tfidf(
@@ -554,6 +578,11 @@ def _method_rows(
                 "batch: two halves give identical outputs",
                 {c: r.get("halves_identical") for c, r in records.items() if r["status"] == "ok"},
                 "text",
+            ),
+            Row(
+                "batch: tracer query, median of 9 (s, in process)",
+                {c: r.get("query_seconds") for c, r in records.items() if r["status"] == "ok"},
+                "2f",
             ),
             Row(
                 "batch: index size (MB)",
