@@ -223,3 +223,40 @@ def test_cut_segments_still_partition_the_text(pieces: list[str]) -> None:
     doc = segment(Article("x", raw))
     assert all(len(s.norm) <= MAX_SEGMENT_CHARS for s in doc.sentences)
     assert_partition(doc, raw)
+
+
+def _syntok_spans(line: str) -> list[Span]:
+    """What ``sentence_spans`` gave before lines without a split mark skipped syntok."""
+    from syntok import segmenter
+
+    starts = [
+        sentence[0].offset
+        for paragraph in segmenter.analyze(line)
+        for sentence in paragraph
+        if sentence
+    ]
+    first_visible = len(line) - len(line.lstrip())
+    if not starts or starts[0] > first_visible:
+        starts.insert(0, first_visible)
+    ends = [*starts[1:], len(line)]
+    spans = [Span(start, start + len(line[start:end].rstrip())) for start, end in zip(starts, ends)]
+    return [span for span in spans if span.end > span.start]
+
+
+@settings(max_examples=400, deadline=None)
+@given(st.text(alphabet="ab A1 .!?;:,-()[]\"'\n\u2019\u201d\u2026", max_size=40))
+def test_lines_that_skip_syntok_split_as_syntok_would(line: str) -> None:
+    assert sentence_spans(line) == _syntok_spans(line)
+
+
+@pytest.mark.parametrize(
+    "line",
+    [
+        "Wheat rose 5 pct on Monday.",
+        "Net profit 1.2 mln dlrs vs 900,000",
+        "Hello!!",
+        'He said "no."',
+    ],
+)
+def test_single_sentence_lines_are_one_span(line: str) -> None:
+    assert sentence_spans(line) == [Span(0, len(line))] == _syntok_spans(line)

@@ -9,12 +9,12 @@ from __future__ import annotations
 import csv
 import io
 import json
-from collections.abc import Sequence
+from collections.abc import Iterable, Iterator, Sequence
 from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
 from tracer import __version__
-from tracer.fsutil import write_text_atomic
+from tracer.fsutil import write_chunks_atomic
 from tracer.model import (
     Attribution,
     Comparison,
@@ -207,20 +207,34 @@ def edge_dict(edge: Edge) -> dict[str, Any]:
 
 
 def trace_dict(result: TraceResult) -> dict[str, Any]:
-    """The ``trace.json`` document (schema in ``docs/trace-format.md``)."""
+    """The ``trace.json`` document (schema in ``docs/trace-format.md``) as one value.
+
+    :func:`trace_json` writes the same document without building it whole.
+    """
     return {
-        "format": TRACE_FORMAT,
-        "tracer_version": __version__,
-        "stats": dict(sorted(result.stats.items())),
-        "articles": [
+        key: value if isinstance(value, dict | str) else list(value)
+        for key, value in _trace_parts(result)
+    }
+
+
+def _trace_parts(result: TraceResult) -> Iterator[tuple[str, Any]]:
+    """The top-level fields of ``trace.json``, in key order; lists come as lazy iterators."""
+    yield (
+        "articles",
+        (
             {
                 **article_dict(item.doc, item.links),
                 "shares": shares_dict(item.shares),
                 "attributions": [attribution_dict(a) for a in item.attributions],
             }
             for item in result.articles
-        ],
-        "nodes": [
+        ),
+    )
+    yield "edges", (edge_dict(edge) for edge in result.edges)
+    yield "format", TRACE_FORMAT
+    yield (
+        "nodes",
+        (
             {
                 "id": node.id,
                 "kind": node.kind,
@@ -229,9 +243,11 @@ def trace_dict(result: TraceResult) -> dict[str, Any]:
                 "outlet": node.outlet,
             }
             for node in result.nodes
-        ],
-        "edges": [edge_dict(edge) for edge in result.edges],
-        "pairs": [
+        ),
+    )
+    yield (
+        "pairs",
+        (
             {
                 "a": comparison.a.article.id,
                 "b": comparison.b.article.id,
@@ -243,10 +259,45 @@ def trace_dict(result: TraceResult) -> dict[str, Any]:
                 "passages": [passage_dict(p) for p in comparison.passages],
             }
             for comparison in result.comparisons
-        ],
-        "problems": [{"where": p.where, "message": p.message} for p in result.problems],
-        "warnings": [{"where": p.where, "message": p.message} for p in result.warnings],
-    }
+        ),
+    )
+    yield "problems", ({"where": p.where, "message": p.message} for p in result.problems)
+    yield "stats", dict(sorted(result.stats.items()))
+    yield "tracer_version", __version__
+    yield "warnings", ({"where": p.where, "message": p.message} for p in result.warnings)
+
+
+def trace_json(result: TraceResult) -> Iterator[str]:
+    """``trace.json`` as pieces of text, built one article (node, edge, pair) at a time.
+
+    The document is what :func:`trace_dict` returns, laid out for reading and diffing: each
+    top-level field on its own line, and each element of a top-level list on its own line in
+    compact form. Only one element is in memory at a time, and the C JSON encoder does the work
+    (an indented dump of a large corpus took seconds and the whole document in memory).
+
+    Example:
+        >>> from tracer.pipeline import trace
+        >>> text = "".join(trace_json(trace([])))
+        >>> json.loads(text)["articles"], text.splitlines()[1]
+        ([], '  "articles": [],')
+    """
+    parts = list(_trace_parts(result))
+    yield "{\n"
+    for position, (key, value) in enumerate(parts):
+        end = ",\n" if position + 1 < len(parts) else "\n"
+        if isinstance(value, dict | str):
+            yield f"  {_compact(key)}: {_compact(value)}{end}"
+            continue
+        opened = False
+        for item in value:
+            yield (",\n    " if opened else f"  {_compact(key)}: [\n    ") + _compact(item)
+            opened = True
+        yield ("\n  ]" if opened else f"  {_compact(key)}: []") + end
+    yield "}\n"
+
+
+def _compact(value: Any) -> str:
+    return json.dumps(value, sort_keys=True, ensure_ascii=False)
 
 
 def passages_jsonl(result: TraceResult) -> str:
@@ -283,14 +334,14 @@ def edges_csv(result: TraceResult) -> str:
 
 def write_trace(result: TraceResult, out_dir: Path) -> list[Path]:
     """Write ``trace.json``, ``passages.jsonl`` and ``edges.csv`` atomically into ``out_dir``."""
-    outputs = {
-        "trace.json": to_json(trace_dict(result)),
-        "passages.jsonl": passages_jsonl(result),
-        "edges.csv": edges_csv(result),
+    outputs: dict[str, Iterable[str]] = {
+        "trace.json": trace_json(result),
+        "passages.jsonl": [passages_jsonl(result)],
+        "edges.csv": [edges_csv(result)],
     }
     written = []
-    for name, text in outputs.items():
+    for name, chunks in outputs.items():
         path = Path(out_dir) / name
-        write_text_atomic(path, text)
+        write_chunks_atomic(path, chunks)
         written.append(path)
     return written

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import os
 import tempfile
+from collections.abc import Iterable
 from pathlib import Path
 
 from tracer.errors import TracerError
@@ -11,6 +12,17 @@ from tracer.errors import TracerError
 
 def write_text_atomic(path: Path, text: str) -> None:
     """Write ``text`` (UTF-8) to ``path`` through a temporary file in the same folder + rename.
+
+    Raises:
+        TracerError: naming the path, when the folder is missing or not writable, or the disk
+            is full; an existing file at ``path`` is then left as it was.
+    """
+    write_chunks_atomic(path, (text,))
+
+
+def write_chunks_atomic(path: Path, chunks: Iterable[str]) -> None:
+    """Write the pieces of text ``chunks`` yields (UTF-8) to ``path`` atomically, as
+    :func:`write_text_atomic` does: a large output need not be one string in memory.
 
     Raises:
         TracerError: naming the path, when the folder is missing or not writable, or the disk
@@ -24,7 +36,8 @@ def write_text_atomic(path: Path, text: str) -> None:
         raise TracerError(f"{path}: cannot write: {error.strerror or error}") from error
     try:
         with os.fdopen(descriptor, "w", encoding="utf-8", newline="\n") as handle:
-            handle.write(text)
+            for chunk in chunks:
+                handle.write(chunk)
             handle.flush()
             os.fsync(handle.fileno())
         # mkstemp creates the file private (0600); give it the permissions a plain open() would.

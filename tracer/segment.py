@@ -14,6 +14,7 @@ import unicodedata
 from collections.abc import Collection
 
 from syntok import segmenter
+from syntok._segmentation_states import State as SyntokState
 
 from tracer.clean import Normalised, boilerplate_reason, line_spans, normalise
 from tracer.model import Article, Segmented, Sentence, Span
@@ -124,10 +125,11 @@ def sentence_spans(line: str) -> list[Span]:
         ['The U.S. Army said "no."', 'John F. Kirby agreed.']
     """
     starts: list[int] = []
-    for paragraph in segmenter.analyze(line):
-        for sentence in paragraph:
-            if sentence:
-                starts.append(sentence[0].offset)
+    if _may_split(line):
+        for paragraph in segmenter.analyze(line):
+            for sentence in paragraph:
+                if sentence:
+                    starts.append(sentence[0].offset)
     first_visible = len(line) - len(line.lstrip())
     if not starts or starts[0] > first_visible:
         starts.insert(0, first_visible)
@@ -139,6 +141,35 @@ def sentence_spans(line: str) -> list[Span]:
         if stripped_end > start:
             spans.append(Span(start, stripped_end))
     return spans
+
+
+# syntok ends a sentence only at one of its terminal marks or before an opening bracket (and at
+# a blank line, which never occurs inside a line). A line with none of them before its closing
+# run of marks is one sentence, and most lines of a news article (headlines, datelines, table
+# rows, short paragraphs) are: asking syntok anyway cost more than half of segmentation.
+_SPLIT_MARK = re.compile(
+    "["
+    + re.escape("".join(sorted((SyntokState.terminals | SyntokState.opening_brackets) - {"..."})))
+    + "]|\\n\\s*\\n"
+)
+_CLOSING_MARKS = "".join(
+    sorted(
+        (SyntokState.terminals - {"..."})
+        | SyntokState.closing_quotes
+        | SyntokState.closing_brackets
+    )
+)
+
+
+def _may_split(line: str) -> bool:
+    """Whether syntok could cut ``line`` into more than one sentence.
+
+    Example:
+        >>> _may_split("Wheat prices rose 5 pct on Monday."), _may_split("Oil rose. Gas fell.")
+        (False, True)
+    """
+    # rstrip, not a regex anchored at the end: that would be quadratic on a long run of marks.
+    return _SPLIT_MARK.search(line.rstrip().rstrip(_CLOSING_MARKS)) is not None
 
 
 def _bounded(pieces: list[Span], text: str, limit: int = MAX_SEGMENT_CHARS) -> list[Span]:
