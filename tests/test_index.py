@@ -548,3 +548,17 @@ def test_a_second_writer_gives_up_with_the_file_named(
             with locked, second.transaction():
                 second.set_meta("owner", "second")
         assert second.get_meta("owner") == "first"
+
+
+def test_bands_of_several_articles_at_once(index: Index) -> None:
+    filled(index)
+    with index.transaction():
+        index.put_bands_of({"weather-3": [("doc", 40, 0), ("doc", 9, 0)], "ft-1": [("doc", 9, 0)]})
+    assert index.band_members("doc", [9, 40]) == [
+        (9, "ft-1", 0),
+        (9, "weather-3", 0),
+        (40, "weather-3", 0),
+    ]
+    with index.transaction(), pytest.raises(KeyError):
+        index.put_bands_of({"weather-3": [("doc", 41, 0)], "absent": [("doc", 42, 0)]})
+    assert index.band_members("doc", [41, 42]) == []

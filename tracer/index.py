@@ -642,11 +642,27 @@ class Index:
         Raises:
             KeyError: when ``article_id`` is not stored.
         """
+        self.put_bands_of({article_id: rows})
+
+    def put_bands_of(self, rows: Mapping[str, Iterable[tuple[str, int, int]]]) -> None:
+        """:meth:`put_bands` for several articles at once: ``{article_id: rows}``.
+
+        The rows of all of them go in key order, so that the clustered band table takes them
+        as a few sequential runs instead of a random insert each: several times faster for a
+        batch of articles.
+
+        Raises:
+            KeyError: when an article is not stored (nothing is written then).
+        """
         self._require_transaction()
-        num = self._article_num(article_id)
+        nums = {article_id: self._article_num(article_id) for article_id in rows}
         self._connection.executemany(
             "INSERT OR IGNORE INTO bands (kind, key, article, item) VALUES (?, ?, ?, ?)",
-            [(kind, key, num, item) for kind, key, item in rows],
+            sorted(
+                (kind, key, nums[article_id], item)
+                for article_id, article_rows in rows.items()
+                for kind, key, item in article_rows
+            ),
         )
 
     def band_members(self, kind: str, keys: Sequence[int]) -> list[tuple[int, str, int]]:

@@ -8,6 +8,7 @@ two whole articles, with IDF fitted on the pair's sentences.
 
 from __future__ import annotations
 
+import functools
 from collections import Counter, OrderedDict
 from collections.abc import Iterable, Sequence
 from dataclasses import dataclass
@@ -145,9 +146,23 @@ def minhash(items: Iterable[str], config: CandidateConfig | None = None) -> Any:
     from datasketch import MinHash
 
     config = config or CandidateConfig()
-    signature = MinHash(num_perm=config.num_perm, seed=config.seed)
+    signature = MinHash(
+        num_perm=config.num_perm,
+        seed=config.seed,
+        permutations=(template := _template(config.num_perm, config.seed)).permutations,
+        scheme=template.scheme,
+    )
     signature.update_batch([item.encode("utf-8") for item in sorted(items)])
     return signature
+
+
+@functools.lru_cache(maxsize=8)
+def _template(num_perm: int, seed: int) -> Any:
+    """An empty MinHash whose permutations are reused: drawing them took longer than hashing an
+    article's shingles."""
+    from datasketch import MinHash
+
+    return MinHash(num_perm=num_perm, seed=seed)
 
 
 class FeatureSpace:
