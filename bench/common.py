@@ -271,7 +271,8 @@ def git_state(repo_root: Path = REPO_ROOT) -> dict[str, Any]:
             )
         except (OSError, subprocess.TimeoutExpired):
             return None
-        return done.stdout.strip() if done.returncode == 0 else None
+        # Trailing space only: porcelain lines start with a status column that may be a space.
+        return done.stdout.rstrip() if done.returncode == 0 else None
 
     commit = git("rev-parse", "HEAD")
     # Only what produces the figures: the library, the harness and the dependencies. The README

@@ -239,7 +239,10 @@ def _syntok_spans(line: str) -> list[Span]:
     if not starts or starts[0] > first_visible:
         starts.insert(0, first_visible)
     ends = [*starts[1:], len(line)]
-    spans = [Span(start, start + len(line[start:end].rstrip())) for start, end in zip(starts, ends)]
+    spans = [
+        Span(start, start + len(line[start:end].rstrip()))
+        for start, end in zip(starts, ends, strict=True)
+    ]
     return [span for span in spans if span.end > span.start]
 
 
