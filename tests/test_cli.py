@@ -62,9 +62,21 @@ def test_compare_prints_the_aligned_pairs_and_shares(seed: Callable[[str], Path]
     result = invoke("compare", seed("000"), seed("001"))
     assert result.exit_code == 0, result.output
     assert "paraphrased" in result.output
-    assert "Pyongyang could offer ammunition" in result.output
+    assert "Pyongyang could offer" in result.output
     assert "000_5f7692219c63b442" in result.output
     assert "copied" in result.output and "original" in result.output
+    # Each pair comes with the paraphrase classifier's probability next to its score.
+    assert result.output.splitlines()[3].split()[:3] == ["label", "score", "para"]
+
+
+def test_compare_json_gives_each_pair_a_paraphrase_probability(
+    seed: Callable[[str], Path],
+) -> None:
+    result = invoke("compare", seed("000"), seed("001"), "--json")
+    pairs = json.loads(result.output)["pairs"]
+    assert pairs and all(0.0 <= pair["paraphrase_probability"] <= 1.0 for pair in pairs)
+    # The seeds' reworded sentences are paraphrases to the classifier too.
+    assert max(p["paraphrase_probability"] for p in pairs if p["label"] == "paraphrased") > 0.5
 
 
 def test_quiet_shows_only_the_shares_and_document_figures(seed: Callable[[str], Path]) -> None:

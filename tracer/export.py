@@ -97,7 +97,10 @@ def article_dict(doc: Segmented, links: Sequence[SentenceLink]) -> dict[str, Any
 
 def comparison_dict(result: Comparison) -> dict[str, Any]:
     """The JSON document ``tracer compare --json`` prints."""
+    from tracer.paraphrase import pair_probabilities
+
     a_sentences, b_sentences = result.a.sentences, result.b.sentences
+    probabilities = pair_probabilities(result)
     return {
         "format": COMPARISON_FORMAT,
         "tracer_version": __version__,
@@ -112,8 +115,9 @@ def comparison_dict(result: Comparison) -> dict[str, Any]:
                 "label": pair.label,
                 "similarity": pair.similarity,
                 "overlap": pair.overlap,
+                "paraphrase_probability": probability,
             }
-            for pair in result.pairs
+            for pair, probability in zip(result.pairs, probabilities, strict=True)
         ],
         "passages": [passage_dict(passage) for passage in result.passages],
         "document": _document_dict(result),

@@ -41,6 +41,8 @@ if TYPE_CHECKING:
     import numpy as np
     import numpy.typing as npt
 
+    from tracer.model import Comparison
+
     FloatArray = npt.NDArray[np.float64]
 
 __all__ = [
@@ -284,3 +286,26 @@ class ParaphraseScorer:
     def _check_fitted(self) -> None:
         if not hasattr(self, "document_frequency_"):
             raise ValueError("ParaphraseScorer is not fitted yet: call fit(sentences) first")
+
+
+def pair_probabilities(comparison: Comparison) -> tuple[float, ...]:
+    """Paraphrase probability of each aligned pair of ``comparison``, in ``pairs`` order.
+
+    A second opinion next to the similarity that linked the pair: IDF is fitted on the content
+    sentences of the two articles (as alignment weighs terms by the pair alone), and a pair of
+    several sentences on a side is scored on their joined text. ``tracer compare`` shows it.
+
+    Example:
+        >>> from tracer.api import compare
+        >>> result = compare("Moscow could pay for the weapons with grain and oil.",
+        ...                  "Moscow can pay for the weapons with grain and oil.")
+        >>> [p > DECISION_THRESHOLD for p in pair_probabilities(result)]
+        [True]
+    """
+    if not comparison.pairs:
+        return ()
+    a_sentences, b_sentences = comparison.a.sentences, comparison.b.sentences
+    scorer = ParaphraseScorer().fit(s.text for s in (*comparison.a.content, *comparison.b.content))
+    first = [" ".join(a_sentences[i].text for i in pair.a_indices) for pair in comparison.pairs]
+    second = [" ".join(b_sentences[i].text for i in pair.b_indices) for pair in comparison.pairs]
+    return tuple(round(float(p), 4) for p in scorer.score(first, second))

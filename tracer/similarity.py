@@ -441,7 +441,7 @@ def _pair_scores(a: TermRows, b: TermRows) -> tuple[FloatArray, float]:
     if not len(a.positions) or not len(b.positions):
         return np.zeros((a.rows, b.rows)), 0.0
     rows = a.rows + b.rows
-    _, in_a, in_b = np.intersect1d(a.terms, b.terms, assume_unique=True, return_indices=True)
+    in_a, in_b = _shared_terms(a.terms, b.terms)
     a_weights, a_sum = _weights(a, in_a, b.frequency[in_b], rows)
     b_weights, b_sum = _weights(b, in_b, a.frequency[in_a], rows)
     a_dense = _shared_block(a, a_weights, in_a)
@@ -450,6 +450,31 @@ def _pair_scores(a: TermRows, b: TermRows) -> tuple[FloatArray, float]:
     norm = float(np.linalg.norm(a_sum) * np.linalg.norm(b_sum))
     dot = float(a_sum[in_a] @ b_sum[in_b])
     return similarity, dot / norm if norm > 0.0 else 0.0
+
+
+def _shared_terms(a: IntArray, b: IntArray) -> tuple[IntArray, IntArray]:
+    """Positions in ``a`` and in ``b`` (both sorted, distinct) of the values they share.
+
+    What ``np.intersect1d(..., return_indices=True)`` gives, by a binary search of the shorter
+    array's values in the longer: no sort of the two together, for every pair compared.
+
+    Example:
+        >>> import numpy as np
+        >>> [x.tolist() for x in _shared_terms(np.array([2, 5, 9]), np.array([1, 5, 9, 12]))]
+        [[1, 2], [1, 2]]
+    """
+    import numpy as np
+
+    if len(a) > len(b):
+        in_b, in_a = _shared_terms(b, a)
+        return in_a, in_b
+    if not len(b):
+        empty = np.empty(0, dtype=np.intp)
+        return empty, empty
+    found = np.searchsorted(b, a)
+    found[found == len(b)] = 0
+    hit = b[found] == a
+    return np.flatnonzero(hit), found[hit]
 
 
 def _weights(

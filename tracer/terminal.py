@@ -46,21 +46,29 @@ def _describe(doc: Segmented) -> str:
 
 
 def _pairs_table(result: Comparison, width: int) -> list[str]:
+    """The aligned pairs side by side; ``score`` is the similarity that linked a pair and
+    ``para`` the paraphrase classifier's probability (:mod:`tracer.paraphrase`)."""
+    from tracer.paraphrase import pair_probabilities
+
     if not result.pairs:
         return ["no shared passages"]
-    text_width = max(20, (width - _LABEL_WIDTH - _SCORE_WIDTH - 8) // 2)
-    header = f"{'label':<{_LABEL_WIDTH}}  {'score':>{_SCORE_WIDTH}}  {'A':<{text_width}}  B"
+    text_width = max(20, (width - _LABEL_WIDTH - 2 * _SCORE_WIDTH - 10) // 2)
+    header = (
+        f"{'label':<{_LABEL_WIDTH}}  {'score':>{_SCORE_WIDTH}}  {'para':>{_SCORE_WIDTH}}  "
+        f"{'A':<{text_width}}  B"
+    )
     lines = [header, "-" * (len(header) + text_width - 1)]
-    for pair in result.pairs:
+    for pair, probability in zip(result.pairs, pair_probabilities(result), strict=True):
         left = _wrap([f"[{i}] {result.a.sentences[i].text}" for i in pair.a_indices], text_width)
         right = _wrap([f"[{i}] {result.b.sentences[i].text}" for i in pair.b_indices], text_width)
         for row in range(max(len(left), len(right))):
             label = pair.label if row == 0 else ""
             score = f"{pair.similarity:.2f}" if row == 0 else ""
+            para = f"{probability:.2f}" if row == 0 else ""
             left_text = left[row] if row < len(left) else ""
             right_text = right[row] if row < len(right) else ""
             lines.append(
-                f"{label:<{_LABEL_WIDTH}}  {score:>{_SCORE_WIDTH}}  "
+                f"{label:<{_LABEL_WIDTH}}  {score:>{_SCORE_WIDTH}}  {para:>{_SCORE_WIDTH}}  "
                 f"{left_text:<{text_width}}  {right_text}".rstrip()
             )
     return lines
