@@ -317,6 +317,8 @@ def token_overlap(x: Sequence[str], y: Sequence[str]) -> float:
     """
     if not x or not y:
         return 0.0
+    if x == y:
+        return 1.0  # one block of everything: what the matcher finds, without its tables
     matcher = difflib.SequenceMatcher(None, x, y, autojunk=False)
     minimum_run = min(_MIN_RUN, len(x), len(y))
     matched = sum(
