@@ -260,3 +260,55 @@ def test_a_reworded_sentence_beside_a_passage_extends_it() -> None:
     result = compare(a, b)
     assert labels(result) == ["copied", "original"]
     assert [(p.a_sentences, p.b_sentences) for p in result.passages] == [((0, 1), (0, 1))]
+
+
+def test_a_copied_passage_starts_where_the_shared_words_start() -> None:
+    rest = (
+        "Teachers will receive a five percent raise starting in January. "
+        "The mayor called the vote a victory for working families. "
+        "Parents had asked for smaller classes and more reading tutors. "
+        "The new budget adds money for both from next autumn. "
+        "Two schools on the east side will also get new roofs. "
+        "Bus routes to the new sports hall will run every twenty minutes. "
+        "The library opening hours will be extended on weekday evenings."
+    )
+    shared = "the city council approved a new budget for public schools on Tuesday. "
+    a = "In a stormy session " + shared + rest
+    b = "Whisk the eggs with sugar until pale and " + shared + rest
+    result = compare(a, b)
+    # The first sentences share only part of their words: that link alone is a paraphrase...
+    assert labels(result)[:2] == ["paraphrased", "copied"]
+    # ...but in a copied passage it is a copy beginning mid-sentence, cut where the copy begins.
+    [passage] = result.passages
+    assert passage.label == "copied"
+    assert passage.a_span.slice(a) == shared + rest
+    assert passage.b_span.slice(b) == shared + rest
+
+
+def test_a_summary_covers_the_stretch_of_its_source_it_condenses() -> None:
+    source = (
+        "The river flooded the old mill district after three days of heavy rain. "
+        "Water reached the second floor of several warehouses near the bridge. "
+        "Firefighters evacuated forty families from the flooded streets overnight. "
+        "The mill district was built on low marshland in the nineteenth century, when the town "
+        "grew quickly around its textile factories and the railway line to the coast. "
+        "Most of its brick buildings have stood empty since the last factory closed. "
+        "Engineers had warned for years that the river embankment was too low. "
+        "The council now plans to raise the embankment and move the warehouses. "
+        "Insurance claims from the flooded warehouses are expected to be large."
+    )
+    summary = (
+        "Firefighters evacuated forty families from the flooded streets of the mill district "
+        "overnight. The council plans to raise the embankment that engineers had warned was too "
+        "low."
+    )
+    [passage] = compare(source, summary).passages
+    # Only sentences 2, 5 and 6 are linked; the opening shares the summary's words (flooded,
+    # mill district), so the summary draws on it too, and on the sentence between. The last
+    # sentence shares one word only.
+    assert passage.a_sentences == (0, 1, 2, 5, 6)
+    assert passage.a_span.slice(source).startswith("The river flooded")
+    assert passage.a_span.slice(source).endswith("move the warehouses.")
+    # A summary compressing less than summary_compression is not extended.
+    plain = compare(source, summary, TracerConfig(align=AlignConfig(summary_compression=100.0)))
+    assert [p.a_sentences for p in plain.passages] == [(2, 5, 6)]

@@ -438,8 +438,10 @@ def passages(
     Only links between prose sentences (or sharing several lower-case content words) found a
     passage: a link between headings or menu lines joins one only where it touches it, and is
     dropped otherwise. A passage then extends over the ``alignment.context`` pairs that
-    continue it in both articles. A passage is *copied* when at least ``copy_threshold`` of
-    its characters are in copied sentences.
+    continue it in both articles; a summary's longer side is extended over the neighbouring
+    sentences that share its words (see :func:`_summary_source`), and groups that touch in
+    one article merge across a summary's skip in the other. A passage is *copied* when at least
+    ``copy_threshold`` of its characters are in copied sentences.
     """
     config = config or AlignConfig()
     a_ordinal = _content_ordinals(a)
@@ -468,6 +470,7 @@ def passages(
         a,
         b,
         config.merge_gap + 1,
+        config.summary_gap + 1,
     )
     # Headings and menu lines join a passage only where they touch it; weaker pairs beside a
     # passage extend it where they continue it in both articles.
@@ -482,10 +485,60 @@ def passages(
         # extends would stretch that side over text the other does not share.
         lambda x, y: 0 < x <= reach and 0 < y <= reach,
     )
+    groups = [_summary_source(group, a, b, config) for group in groups]
+    partners = (_partners(alignment, 0), _partners(alignment, 1))
     return tuple(
-        _passage(a, b, a_indices, b_indices, alignment, config)
+        _passage(a, b, a_indices, b_indices, alignment, partners, config)
         for a_indices, b_indices in sorted(groups, key=lambda g: (min(g[0]), min(g[1])))
     )
+
+
+def _summary_source(group: _Group, a: Segmented, b: Segmented, config: AlignConfig) -> _Group:
+    """Extend the source side of a summary over the neighbouring sentences it draws on.
+
+    A summary (one side at least ``summary_compression`` times as long as the other, in
+    characters) condenses a whole stretch of its source, but only the few source sentences
+    closest to its own are linked: the rest of the stretch, before the first and after the last
+    link, is missed. The longer side is extended, sentence by sentence, over neighbours that
+    share at least ``min_shared_content_words`` lower-case content words with the summary as a
+    whole (names alone never extend it), across at most one sentence that shares fewer. A copy
+    or a paraphrase keeps its length, so only summaries are extended.
+    """
+    a_indices, b_indices = group
+    a_chars, b_chars = _range(a, a_indices).length, _range(b, b_indices).length
+    if a_chars >= config.summary_compression * b_chars:
+        return (_extend_over_shared(a, a_indices, _lower_stems(b, b_indices), config), b_indices)
+    if b_chars >= config.summary_compression * a_chars:
+        return (a_indices, _extend_over_shared(b, b_indices, _lower_stems(a, a_indices), config))
+    return group
+
+
+def _lower_stems(doc: Segmented, indices: frozenset[int]) -> set[str]:
+    return {st for i in indices for st in _content_stems(doc.sentences[i].text, lower=True)}
+
+
+def _extend_over_shared(
+    doc: Segmented, indices: frozenset[int], summary: set[str], config: AlignConfig
+) -> frozenset[int]:
+    """``indices`` grown outwards over content sentences sharing words with ``summary``."""
+    content = doc.content
+    ordinal = _content_ordinals(doc)
+    positions = [ordinal[i] for i in indices]
+    added: set[int] = set()
+    for step, at in ((-1, min(positions)), (1, max(positions))):
+        skipped: list[int] = []
+        while 0 <= at + step < len(content):
+            at += step
+            sentence = content[at]
+            shared = _content_stems(sentence.text, lower=True) & summary
+            if len(shared) >= config.min_shared_content_words:
+                added.update(skipped, (sentence.index,))
+                skipped = []
+            elif skipped:
+                break
+            else:
+                skipped.append(sentence.index)
+    return indices | added
 
 
 # Fewer lower-case words than this make a line a heading, a menu or a list item, not prose;
@@ -582,10 +635,16 @@ _Group = tuple[frozenset[int], frozenset[int]]
 
 
 def _merge_overlapping(
-    groups: list[_Group], a: Segmented, b: Segmented, limit: int
+    groups: list[_Group], a: Segmented, b: Segmented, limit: int, summary_limit: int
 ) -> list[_Group]:
     """Merge sentence groups that lie within ``limit`` content sentences of each other in both
-    articles, in either order: a reordered passage is still one passage."""
+    articles, in either order: a reordered passage is still one passage.
+
+    Groups that touch in one article and lie within ``summary_limit`` in the other are merged
+    too, as links are chained: a summary reorders freely what it takes from a long stretch of
+    its source, so its consecutive sentences draw on places far apart there, and one summary
+    would otherwise be reported as several passages.
+    """
     a_ordinal = _content_ordinals(a)
     b_ordinal = _content_ordinals(b)
 
@@ -600,9 +659,11 @@ def _merge_overlapping(
         changed = False
         for i in range(len(merged)):
             for j in range(i + 1, len(merged)):
-                if (
-                    distance(merged[i][0], merged[j][0], a_ordinal) <= limit
-                    and distance(merged[i][1], merged[j][1], b_ordinal) <= limit
+                a_distance = distance(merged[i][0], merged[j][0], a_ordinal)
+                b_distance = distance(merged[i][1], merged[j][1], b_ordinal)
+                # Overlapping or adjacent groups are at distance 1 at most: they run on.
+                if (a_distance <= limit and b_distance <= limit) or _runs_on(
+                    max(a_distance, 1), max(b_distance, 1), limit, summary_limit
                 ):
                     merged[i] = (merged[i][0] | merged[j][0], merged[i][1] | merged[j][1])
                     del merged[j]
@@ -623,6 +684,7 @@ def _passage(
     a_indices: frozenset[int],
     b_indices: frozenset[int],
     alignment: Alignment,
+    partners: tuple[dict[int, set[int]], dict[int, set[int]]],
     config: AlignConfig,
 ) -> Passage:
     linked = [(a.sentences[i], alignment.links_a[i]) for i in sorted(a_indices)] + [
@@ -631,11 +693,18 @@ def _passage(
     total = sum(sentence.span.length for sentence, _ in linked) or 1
     copied = sum(s.span.length for s, link in linked if link.label == "copied")
     label: Label = "copied" if copied / total >= config.copy_threshold else "paraphrased"
+    # Verbatim: its linked sentences are mostly copied (context sentences aside).
+    reused = sum(s.span.length for s, link in linked if link.label != "original") or 1
+    verbatim = copied / reused >= config.copy_threshold
     return Passage(
         a_id=a.article.id,
         b_id=b.article.id,
-        a_span=_trimmed(a, a_indices, b, b_indices, alignment.links_a, config),
-        b_span=_trimmed(b, b_indices, a, a_indices, alignment.links_b, config),
+        a_span=_trimmed(
+            a, a_indices, b, b_indices, alignment.links_a, partners[0], verbatim, config
+        ),
+        b_span=_trimmed(
+            b, b_indices, a, a_indices, alignment.links_b, partners[1], verbatim, config
+        ),
         a_sentences=tuple(sorted(a_indices)),
         b_sentences=tuple(sorted(b_indices)),
         label=label,
@@ -644,49 +713,73 @@ def _passage(
     )
 
 
+def _partners(alignment: Alignment, side: int) -> dict[int, set[int]]:
+    """Each sentence's counterparts in the other article (``side`` 0: sentences of A, 1: of B):
+    its links and its context pairs."""
+    partners: dict[int, set[int]] = {}
+    for a_index, b_index, _ in (*alignment.edges, *alignment.context):
+        own, other = (b_index, a_index) if side else (a_index, b_index)
+        partners.setdefault(own, set()).add(other)
+    return partners
+
+
 def _trimmed(
     doc: Segmented,
     indices: frozenset[int],
     other: Segmented,
     other_indices: frozenset[int],
     links: Sequence[SentenceLink],
+    partners: dict[int, set[int]],
+    verbatim: bool,
     config: AlignConfig,
 ) -> Span:
     """The passage's span in ``doc``, its first and last sentences cut to the shared words.
 
-    A passage may begin or end inside a sentence (a quote lifted from the middle of one); copied
-    boundary sentences are trimmed to the first and last run of ``trim_run`` words shared
-    verbatim with their counterparts, when there is one.
+    A passage may begin or end inside a sentence: a quote lifted from the middle of one, or
+    reused text run on from other text on one line, which sentence boundaries cannot see. So a
+    boundary sentence is cut to its first (last) run of ``trim_run`` words shared verbatim with
+    its counterparts in the passage (links and context pairs), when it is copied, when it joined
+    the passage only beside it (a context pair, not a link), or when the passage is
+    ``verbatim`` (a copied passage whose edge sentence is only partly shared begins or ends
+    inside it). A linked paraphrase in a paraphrased passage is kept whole: it shares words,
+    not runs, so its runs do not mark where it begins.
     """
     span = _range(doc, indices)
     if config.trim_run <= 0:
         return span
     first, last = doc.sentences[min(indices)], doc.sentences[max(indices)]
     start, end = span.start, span.end
-    runs = _shared_runs(first, links[first.index], other, other_indices, config.trim_run)
-    # Cut only at words: opening quotes and final punctuation stay with what they enclose.
-    if runs and WORD_PATTERN.search(first.text[: runs[0][0]]):
-        start = first.span.start + runs[0][0]
-    runs = _shared_runs(last, links[last.index], other, other_indices, config.trim_run)
-    if runs and WORD_PATTERN.search(last.text[runs[-1][1] :]):
-        end = last.span.start + runs[-1][1]
+    if verbatim or links[first.index].label != "paraphrased":
+        runs = _shared_runs(first, partners, other, other_indices, config.trim_run)
+        # Cut only at words: opening quotes and final punctuation stay with what they enclose.
+        if runs and WORD_PATTERN.search(first.text[: runs[0][0]]):
+            start = first.span.start + runs[0][0]
+    if verbatim or links[last.index].label != "paraphrased":
+        runs = _shared_runs(last, partners, other, other_indices, config.trim_run)
+        if runs and WORD_PATTERN.search(last.text[runs[-1][1] :]):
+            end = last.span.start + runs[-1][1]
     return Span(start, end) if start < end else span
 
 
 def _shared_runs(
     sentence: Sentence,
-    link: SentenceLink,
+    partners: dict[int, set[int]],
     other: Segmented,
     other_indices: frozenset[int],
     minimum: int,
 ) -> list[tuple[int, int]]:
-    """Character ranges (in ``sentence.text``) of word runs shared with its counterparts."""
-    counterparts = [i for i in sorted(link.counterparts) if i in other_indices]
-    if link.label != "copied" or not counterparts:
-        return []  # a paraphrase shares words, not runs: its edges are not where it ends
+    """Character ranges (in ``sentence.text``) of word runs shared with its counterparts.
+
+    A run shorter than ``minimum`` counts when it is all the words of the counterparts (a
+    one-word line such as "Availability:").
+    """
+    counterparts = sorted(partners.get(sentence.index, set()) & other_indices)
+    if not counterparts:
+        return []
     own = [(m.start(), m.end(), m.group().lower()) for m in WORD_PATTERN.finditer(sentence.text)]
     theirs = [w.lower() for i in counterparts for w in words(other.sentences[i].text)]
     matcher = difflib.SequenceMatcher(None, [w for _, _, w in own], theirs, autojunk=False)
+    minimum = min(minimum, len(theirs))
     return [
         (own[block.a][0], own[block.a + block.size - 1][1])
         for block in matcher.get_matching_blocks()

@@ -57,6 +57,11 @@ class AlignConfig:
         trim_run: copied sentences at a passage's ends are cut to the first and last run of at
             least this many words shared verbatim (0: whole sentences).
         summary_similarity: the similarity a link needs to make such a summary skip.
+        summary_compression: a passage one side of which is at least this many times as long
+            as the other (in characters) is a summary: its longer side is extended over the
+            neighbouring sentences that share content words with the summary. Twice: a copy or
+            a paraphrase keeps its length within tens of percent, a summary is at most half of
+            what it condenses. PAN 2013 dev summary plagdet 0.567 -> 0.599.
         max_extra_distance: a further counterpart of a many-to-one match must lie within this
             many content sentences of the best one.
         context_similarity: an unlinked sentence pair next to a passage in both articles (and
@@ -77,6 +82,7 @@ class AlignConfig:
     context_similarity: float = 0.15
     summary_gap: int = 40
     summary_similarity: float = 0.5
+    summary_compression: float = 2.0
     merge_gap: int = 20
     trim_run: int = 2
 
