@@ -542,3 +542,41 @@ def test_seed_articles() -> None:
 
     _, found = seed("004")
     assert {"Espreso TV", "John Kirby", "White House"} <= {a.source for a in found}
+
+
+# --- Prefilters and narrowed searches (speed only: these pin down that results do not change) --
+
+
+@pytest.mark.parametrize(
+    ("text", "expected"),
+    [
+        # A quoted name may hold commas, so "prefixed" is searched over the whole window.
+        (
+            "Kim, who met Putin, said, in turn, that the deal was close, "
+            "the newspaper “Vedomosti, Moscow” reported.",
+            [("Vedomosti, Moscow", "reported", "the newspaper “Vedomosti, Moscow” reported")],
+        ),
+        # An appositive subject after several commas; the surname resolves to a person named
+        # sentences earlier.
+        (
+            "John F. Kirby spoke in Washington on Monday. Prices rose. Oil fell. Stocks rose. "
+            "Later, Kirby, the spokesman, said it was fine.",
+            [("John Kirby", "reported", "Kirby, the spokesman, said")],
+        ),
+        # A back-reference resolves to the medium named two sentences earlier.
+        (
+            "The Financial Times wrote about it on Monday. Prices rose, and oil fell. "
+            "Then, on Tuesday, the publication writes, the deal was done.",
+            [
+                ("Financial Times", "reported", "The Financial Times wrote"),
+                ("Financial Times", "reported", "the publication writes"),
+            ],
+        ),
+        # A lone capitalised word before "said" with no earlier full name resolves to nothing.
+        ("Prices rose, stocks fell, and Chrysler said, in a statement, it would cut jobs.", []),
+    ],
+)
+def test_results_across_commas_and_sentences(
+    text: str, expected: list[tuple[str, str, str]]
+) -> None:
+    assert [(a.source, a.kind, a.cue) for a in attributions(text)] == expected

@@ -153,12 +153,14 @@ def _alternation(names: Iterable[str]) -> str:
     return "|".join(re.escape(n) for n in sorted(set(names), key=lambda n: (-len(n), n)))
 
 
-_MEDIA_ALIASES: Final[str] = _alternation(
+_MEDIA_NAMES: Final[tuple[str, ...]] = tuple(
     alias for canonical, _, aliases in _MEDIA for alias in (_strip_the(canonical), *aliases)
 )
-_INSTITUTION_ALIASES: Final[str] = _alternation(
+_INSTITUTION_NAMES: Final[tuple[str, ...]] = tuple(
     alias for canonical, aliases in _INSTITUTIONS for alias in (canonical, *aliases)
 )
+_MEDIA_ALIASES: Final[str] = _alternation(_MEDIA_NAMES)
+_INSTITUTION_ALIASES: Final[str] = _alternation(_INSTITUTION_NAMES)
 
 # --- Vocabulary ----------------------------------------------------------------------------------
 
@@ -355,22 +357,36 @@ def _compile_objects() -> dict[str, re.Pattern[str]]:
 
 
 _SUBJECT_RE: Final[dict[tuple[str, str], re.Pattern[str]]] = _compile_subjects()
+_SUBJECT_SEARCHES: Final[tuple[tuple[str, str, re.Pattern[str]], ...]] = tuple(
+    (kind, gap, _SUBJECT_RE[kind, gap])
+    for gap in _GAPS
+    for kind in _SUBJECT_KINDS
+    if (kind, gap) in _SUBJECT_RE
+)
+"""The subject patterns in the order ``_subject`` tries them: by gap, then by kind."""
+_GAP_COMMAS: Final[dict[str, int]] = {"plain": 0, "comma": 1, "appositive": 2}
+"""How many commas a match of each gap holds: its literal ","s (``_AUX`` and the appositive's
+``[^,...]`` hold none)."""
+_COMMA_FREE_KINDS: Final[frozenset[str]] = frozenset(_SUBJECT_KINDS) - {"prefixed"}
+"""Subject kinds whose entity never holds a comma (only the quoted name of "prefixed" may)."""
 _OBJECT_RE: Final[dict[str, re.Pattern[str]]] = _compile_objects()
 _RUN_RE: Final[re.Pattern[str]] = re.compile(rf"{_B}{_RUN}")
 _RUN_PART_RE: Final[re.Pattern[str]] = re.compile(r"\S+")
+_SPACE_CAPITAL_RE: Final[re.Pattern[str]] = re.compile(rf"[ \u00a0][{_UP}]")
 _INITIAL_RE: Final[re.Pattern[str]] = re.compile(_INITIAL)
 _MEDIA_MENTION_RE: Final[re.Pattern[str]] = re.compile(
     rf"{_B}(?:{_ENTITY_PATTERNS['media']}|{_ENTITY_PATTERNS['suffixed']}"
     rf"|{_ENTITY_PATTERNS['prefixed']})"
 )
 
-_VERB_RE: Final[re.Pattern[str]] = re.compile(
-    _B + r"(?P<verb>writes|wrote|write|reports|reported|report|says|said|say|tells|told|tell|notes"
+_VERBS: Final[str] = (
+    r"writes|wrote|write|reports|reported|report|says|said|say|tells|told|tell|notes"
     r"|noted|quotes|quoted|cites|cited|claims|claimed|states|stated|announces|announced|warns"
     r"|warned|emphasizes|emphasized|emphasises|emphasised|stresses|stressed|adds|added|explains"
     r"|explained|confirms|confirmed|declares|declared|insists|insisted|reads|believes|believed"
-    r"|argues|argued|thinks)(?![\w’'-])"
+    r"|argues|argued|thinks"
 )
+_VERB_RE: Final[re.Pattern[str]] = re.compile(_B + rf"(?P<verb>{_VERBS})(?![\w’'-])")
 _NEEDS_THAT: Final[frozenset[str]] = frozenset(
     {"believes", "believed", "argues", "argued", "thinks"}
 )
@@ -403,10 +419,10 @@ _AS_SAYING_RE: Final[re.Pattern[str]] = re.compile(
 )
 _ACCORDING_RE: Final[re.Pattern[str]] = re.compile(rf"{_B}[Aa]ccording\s+to\s+")
 _CITING_RE: Final[re.Pattern[str]] = re.compile(rf"{_B}[Cc]iting\s+")
-_PASSIVE_RE: Final[re.Pattern[str]] = re.compile(
-    rf"{_B}(?:reported|written|stated|announced|quoted|cited|published|confirmed|claimed|noted)"
-    r"\s+by\s+"
+_PASSIVE_VERBS: Final[str] = (
+    "reported|written|stated|announced|quoted|cited|published|confirmed|claimed|noted"
 )
+_PASSIVE_RE: Final[re.Pattern[str]] = re.compile(rf"{_B}(?:{_PASSIVE_VERBS})\s+by\s+")
 _CHANNEL_PHRASE_RE: Final[re.Pattern[str]] = re.compile(
     rf"{_B}(?:(?:[Ii]n|[Dd]uring)\s+(?:an?\s+)?(?:[\w-]+\s+){{0,2}}"
     r"(?:interview|comments?|conversation)\s+(?:with|to|for)|[Ss]peaking\s+(?:to|with|on)"
@@ -446,6 +462,106 @@ _URL_RE: Final[re.Pattern[str]] = re.compile(
     r"(?:https?://)?(?:www\.)?(?P<host>[a-z0-9-]+(?:\.[a-z0-9-]+)*\.[a-z]{2,})(?:/\S*)?",
     re.IGNORECASE,
 )
+
+# --- Prefilters ----------------------------------------------------------------------------------
+# Most sentences hold no cue, and the patterns above are slow to fail: their optional prefixes
+# ("the", a descriptor, any word) keep the regex engine from skipping ahead, so a search tries
+# every position of the text. So before a search we ask whether the sentence has a word the
+# pattern cannot match without, and skip the search when it has none. Skipping never changes a
+# result, because of how the word sets are chosen:
+#
+# A "word" is a maximal run of \w characters, and a sentence's words are computed once
+# (`_sentence_words`). Each set below holds, for every way its pattern can match, a word that the
+# match contains *whole*: the pattern puts a non-word character or the edge of the text right
+# before and right after it (_B, _E, \s, ^, \Z, a dash, or punctuation inside an alias such as
+# the "." of "U.N."). That word is then one of the sentence's words; a sentence whose words miss
+# the whole set cannot match, whatever ``pos``/``endpos`` the search uses inside it. Where a
+# pattern is built from a list (aliases, descriptors, verbs), the set is derived from that same
+# list; the few written by hand sit next to the reason.
+
+_WORD_RUN_RE: Final[re.Pattern[str]] = re.compile(r"\w+")
+
+
+def _sentence_words(text: str) -> frozenset[str]:
+    r"""The words of a sentence, for the prefilters: its maximal runs of ``\w`` characters."""
+    return frozenset(_WORD_RUN_RE.findall(text))
+
+
+def _phrases(alternation: str) -> tuple[str, ...]:
+    r"""The phrases of an alternation of plain words, such as ``news\s+agency|agency``."""
+    phrases = []
+    for alternative in alternation.split("|"):
+        words = alternative.split(r"\s+")
+        if not all(re.fullmatch(r"[A-Za-z]+", word) for word in words):
+            raise ValueError(f"not a plain phrase, so no prefilter word: {alternative!r}")
+        phrases.append(" ".join(words))
+    return tuple(phrases)
+
+
+def _last_words(names: Iterable[str]) -> frozenset[str]:
+    r"""The last word of each name or phrase.
+
+    Every pattern that uses these lists has a non-word character (or the edge of the text) on
+    both sides of the name: before it _B or \s ("the FT", "newspaper Racurs", "cited by Reuters")
+    or a dash ("— FT"); after it _E, \s or \Z. Inside a name, its last word has a non-word
+    character on its left ("U.N.", "ft.com", "news agency"). So the last word is always whole.
+    """
+    words = set()
+    for name in names:
+        runs = _WORD_RUN_RE.findall(name)
+        if not runs:
+            raise ValueError(f"no word in {name!r}, so no prefilter word")
+        words.add(runs[-1])
+    return frozenset(words)
+
+
+_MEDIA_WORDS: Final[frozenset[str]] = _last_words(_MEDIA_NAMES)
+_INSTITUTION_WORDS: Final[frozenset[str]] = _last_words(_INSTITUTION_NAMES)
+_SUFFIX_WORDS: Final[frozenset[str]] = _last_words(_phrases(_SUFFIX_DESC))
+_PREFIX_WORDS: Final[frozenset[str]] = _last_words(_phrases(_PREFIX_DESC))
+_BACKREF_WORDS: Final[frozenset[str]] = _last_words(_phrases(_BACKREF_NOUNS))
+
+_KIND_WORDS: Final[dict[str, frozenset[str]]] = {
+    "with_whom": _BACKREF_WORDS | _MEDIA_WORDS,  # ends in (?P<wref>...) or (?P<wmedia>...)
+    "media": _MEDIA_WORDS,
+    "suffixed": _SUFFIX_WORDS,
+    "prefixed": _PREFIX_WORDS,
+    "backref": _BACKREF_WORDS,
+    "institution": _INSTITUTION_WORDS,
+    # [Hh]e|[Ss]he and him|her, between a left boundary and (?![\w’'-]).
+    "pronoun_subject": frozenset({"he", "He", "she", "She"}),
+    "pronoun_object": frozenset({"him", "her"}),
+}
+"""Words an entity pattern cannot match without; "person" has none (any capitalised word)."""
+_ENTITY_WORDS: Final[frozenset[str]] = frozenset().union(*_KIND_WORDS.values())
+_UNFILTERED_SUBJECT_SEARCHES: Final[tuple[tuple[str, str, re.Pattern[str]], ...]] = tuple(
+    entry for entry in _SUBJECT_SEARCHES if entry[0] not in _KIND_WORDS
+)
+"""The subject searches no prefilter can skip."""
+
+_MENTION_WORDS: Final[frozenset[str]] = _MEDIA_WORDS | _SUFFIX_WORDS | _PREFIX_WORDS
+"""For _MEDIA_MENTION_RE, which is the "media", "suffixed" and "prefixed" patterns in one."""
+_VERB_WORDS: Final[frozenset[str]] = _last_words(_phrases(_VERBS))
+r"""For _VERB_RE: the verb itself, between _B and (?![\w’'-])."""
+_PHRASE_WORDS: Final[dict[re.Pattern[str], frozenset[str]]] = {
+    # _B [Aa]ccording \s+ / _B [Cc]iting \s+
+    _ACCORDING_RE: frozenset({"according", "According"}),
+    _CITING_RE: frozenset({"citing", "Citing"}),
+    # _B (reported|written|...) \s+
+    _PASSIVE_RE: _last_words(_phrases(_PASSIVE_VERBS)),
+    # \s (interview|comments?|conversation) \s, _B [Ss]peaking \s, \s air \s
+    _CHANNEL_PHRASE_RE: frozenset(
+        {"interview", "comment", "comments", "conversation", "speaking", "Speaking", "air"}
+    ),
+}
+"""For the fixed phrases after which a source follows."""
+_ANY_PHRASE_WORDS: Final[frozenset[str]] = frozenset().union(*_PHRASE_WORDS.values())
+_DECLARED_WORDS: Final[frozenset[str]] = frozenset(
+    # ^[ \t]* (Sources?|Via) [ \t:-–—]; \s (published|appeared) \s; ^[ \t]* Republished \s;
+    # \s original \s.
+    {"Source", "Sources", "Via", "published", "appeared", "Republished", "original"}
+)
+"""For _DECLARED_RE."""
 
 _CUE_FILLER: Final[frozenset[str]] = _words(
     """about this that it so he she they as much on the matter subject also was is has been in
@@ -703,20 +819,46 @@ def _generic_medium(name: str, descriptor: str, match: re.Match[str]) -> _Found 
     return _Found(ref, match.start(), match.end())
 
 
-def _subject(text: str, verb_start: int) -> _Found | None:
-    """The source a reporting verb has on its left: "the publication [writes]"."""
+def _subject_searches(words: frozenset[str]) -> Sequence[tuple[str, str, re.Pattern[str]]]:
+    """The entries of ``_SUBJECT_SEARCHES`` that a sentence with these words may match."""
+    if _ENTITY_WORDS.isdisjoint(words):
+        return _UNFILTERED_SUBJECT_SEARCHES
+    possible = {kind for kind, needed in _KIND_WORDS.items() if not needed.isdisjoint(words)}
+    return [e for e in _SUBJECT_SEARCHES if e[0] not in _KIND_WORDS or e[0] in possible]
+
+
+def _subject(
+    text: str, verb_start: int, searches: Sequence[tuple[str, str, re.Pattern[str]]]
+) -> _Found | None:
+    """The source a reporting verb has on its left: "the publication [writes]".
+
+    ``searches`` are the entries of ``_SUBJECT_SEARCHES`` that the sentence's words allow.
+    """
     window = max(0, verb_start - 250)
-    for gap in _GAPS:
-        for kind in _SUBJECT_KINDS:
-            pattern = _SUBJECT_RE.get((kind, gap))
-            if pattern is None:
-                continue
-            match = pattern.search(text, window, verb_start)
-            if match is None:
-                continue
-            found = _decode(kind, match)
-            if found is not None:
-                return found
+    # Every match ends at the verb and holds its gap's commas, so a gap with more commas than the
+    # window has cannot match. A match with a comma-free entity holds no other comma, so it starts
+    # after the comma one further back; searching from there finds the same leftmost match, as
+    # the lookbehind in _B still sees the text before the search's start.
+    commas: list[int] = []  # the last three commas in the window, nearest first
+    comma = verb_start
+    while len(commas) < 3:
+        comma = text.rfind(",", window, comma)
+        if comma < 0:
+            break
+        commas.append(comma)
+    for kind, gap, pattern in searches:
+        count = _GAP_COMMAS[gap]
+        if len(commas) < count:
+            continue
+        start = window
+        if len(commas) > count and kind in _COMMA_FREE_KINDS:
+            start = commas[count] + 1
+        match = pattern.search(text, start, verb_start)
+        if match is None:
+            continue
+        found = _decode(kind, match)
+        if found is not None:
+            return found
     return None
 
 
@@ -741,18 +883,23 @@ def _is_link_line(sentence: Sentence) -> bool:
     return _LINK_LINE_RE.match(sentence.text) is not None
 
 
-def _cues(text: str) -> Iterator[tuple[int, int, _Ref, bool]]:
+def _cues(text: str, words: frozenset[str]) -> Iterator[tuple[int, int, _Ref, bool]]:
     """Every cue in one sentence: (start, end, reference, speaker only).
 
+    ``words`` are the sentence's words (``_sentence_words``), for the prefilters.
     "X quoted Shoigu as saying" gives two: the cue that credits X, and Shoigu as a speaker only,
     whom a later "he said" may mean.
     """
-    for verb_match in _VERB_RE.finditer(text):
+    verb_matches = () if _VERB_WORDS.isdisjoint(words) else _VERB_RE.finditer(text)
+    searches: Sequence[tuple[str, str, re.Pattern[str]]] | None = None
+    for verb_match in verb_matches:
         verb = verb_match.group("verb")
         start, end = verb_match.span()
         if verb in _NEEDS_THAT and _THAT_RE.match(text, end) is None:
             continue
-        subject = _subject(text, start)
+        if searches is None:
+            searches = _subject_searches(words)
+        subject = _subject(text, start, searches)
         if subject is not None:
             saying = _AS_SAYING_RE.match(text, end) if verb in _QUOTING_VERBS else None
             if saying is None:
@@ -775,12 +922,16 @@ def _cues(text: str) -> Iterator[tuple[int, int, _Ref, bool]]:
             found = _object(text, preamble.end(), _MEDIUM_KINDS)
             if found is not None:
                 yield start, found.end, found.ref, False
+    if _ANY_PHRASE_WORDS.isdisjoint(words):
+        return
     for pattern, kinds in (
         (_ACCORDING_RE, _OBJECT_KINDS),
         (_CITING_RE, _INVERSION_KINDS),
         (_PASSIVE_RE, _INVERSION_KINDS),
         (_CHANNEL_PHRASE_RE, _MEDIUM_KINDS),
     ):
+        if _PHRASE_WORDS[pattern].isdisjoint(words):
+            continue
         for phrase in pattern.finditer(text):
             found = _object(text, phrase.end(), kinds)
             if found is not None:
@@ -800,8 +951,12 @@ def _speaker(saying: re.Match[str]) -> Iterator[tuple[int, int, _Ref, bool]]:
     yield start, saying.end("run"), ref, True
 
 
-def _headline_credit(sentence: Sentence, raw: str) -> tuple[int, int, _Ref] | None:
+def _headline_credit(
+    sentence: Sentence, raw: str, words: frozenset[str]
+) -> tuple[int, int, _Ref] | None:
     """ "North Korea ready to sign arms deal with Russia — FT": a medium credited in a title."""
+    if _MEDIA_WORDS.isdisjoint(words):  # _HEADLINE_CREDIT_RE needs a media alias
+        return None
     line_end = raw.find("\n", sentence.span.end)
     rest = raw[sentence.span.end : len(raw) if line_end < 0 else line_end]
     if rest.strip():
@@ -815,8 +970,12 @@ def _headline_credit(sentence: Sentence, raw: str) -> tuple[int, int, _Ref] | No
     return match.start("cue"), match.end("cue"), _Ref("named", entry[0], entry[1])
 
 
-def _declared(sentence: Sentence, raw: str) -> Iterator[tuple[int, int, str, SourceType]]:
+def _declared(
+    sentence: Sentence, raw: str, words: frozenset[str]
+) -> Iterator[tuple[int, int, str, SourceType]]:
     """ "Source: Racurs" on a line of its own: (cue start, cue end, source, type) per source."""
+    if _DECLARED_WORDS.isdisjoint(words):
+        return
     for match in _DECLARED_RE.finditer(sentence.text):
         start = sentence.span.start + match.start("cue")
         line_start = raw.rfind("\n", 0, start) + 1
@@ -839,13 +998,15 @@ def _declared(sentence: Sentence, raw: str) -> Iterator[tuple[int, int, str, Sou
                 yield start, end, name, _medium_type(name, "")
 
 
-def _mentions(
-    content: Sequence[Sentence],
-) -> tuple[list[_Medium], list[_Person]]:
-    """Every medium and person named in the content, in text order, for back-references."""
+def _media_mentions(content: Sequence[Sentence], words: dict[str, frozenset[str]]) -> list[_Medium]:
+    """Every medium named in the content, in text order, for back-references.
+
+    ``words`` maps a sentence's text to its words (``_sentence_words``), for the prefilter.
+    """
     media: list[_Medium] = []
-    persons: list[_Person] = []
     for sentence in content:
+        if _MENTION_WORDS.isdisjoint(words[sentence.text]):
+            continue
         base = sentence.span.start
         for match in _MEDIA_MENTION_RE.finditer(sentence.text):
             for kind in ("media", "suffixed", "prefixed"):
@@ -855,13 +1016,39 @@ def _mentions(
                     ref = found.ref
                     media.append(_Medium(base + found.start, ref.name, ref.source_type))
                     break
+    return media
+
+
+def _person_mentions(content: Sequence[Sentence]) -> list[_Person]:
+    """Every person named in the content, in text order, for surnames.
+
+    Only runs of two or more words can give a person: of a run of one word, _person_in_run keeps
+    at most one name word and, when a title vouches for it, none. The words of a run are joined by
+    " " or U+00A0, and each starts with a capital (_NAME_WORD, _INITIAL), so a sentence without
+    such a space before a capital has no run worth reading.
+    """
+    persons: list[_Person] = []
+    for sentence in content:
+        if _SPACE_CAPITAL_RE.search(sentence.text) is None:
+            continue
+        base = sentence.span.start
         for match in _RUN_RE.finditer(sentence.text):
-            person = _person_in_run(match.group())
+            run = match.group()
+            if " " not in run and "\u00a0" not in run:
+                continue
+            person = _person_in_run(run)
             # A lone surname counts only when a title vouches for it: "President Putin".
             if person is not None and (len(person[1]) >= 2 or person[2]):
                 name = canonical_source(" ".join(person[1]))
                 persons.append(_Person(base + match.start() + person[0], name, tuple(name.split())))
-    return media, persons
+    return persons
+
+
+def _starting_before(content: Sequence[Sentence], position: int | None) -> list[Sentence]:
+    """The sentences that start before ``position`` (none if it is ``None``)."""
+    if position is None:
+        return []
+    return [s for s in content if s.span.start < position]
 
 
 class _Resolver:
@@ -966,10 +1153,14 @@ def find_attributions(doc: Segmented) -> tuple[Attribution, ...]:
     ordinals = {s.index: position for position, s in enumerate(readable)}
     all_content = tuple(s.index for s in content)
 
+    # Each sentence's words, computed once for the prefilters of every stage below (keyed by
+    # text, which is all they depend on).
+    words = {s.text: _sentence_words(s.text) for s in doc.sentences}
+
     declared: list[Attribution] = []
     declared_media: list[_Medium] = []
     for sentence in doc.sentences:
-        for start, end, name, source_type in _declared(sentence, raw):
+        for start, end, name, source_type in _declared(sentence, raw, words[sentence.text]):
             whole = tuple(sorted({*all_content, sentence.index}))
             span = Span(start, end)
             cue = span.slice(raw)
@@ -979,19 +1170,18 @@ def find_attributions(doc: Segmented) -> tuple[Attribution, ...]:
                 declared_media.append(_Medium(start, name, source_type))
 
     declared_spans = [a.span for a in declared]
-    media, persons = _mentions(readable)
-    resolver = _Resolver([*media, *declared_media], persons)
     candidates: list[_Candidate] = []
     for sentence in readable:
         base = sentence.span.start
         ordinal = ordinals[sentence.index]
-        for start, end, ref, speaker in _cues(sentence.text):
+        sentence_words = words[sentence.text]
+        for start, end, ref, speaker in _cues(sentence.text, sentence_words):
             quote = None if speaker else _quotation(sentence, base + start, base + end, raw)
             kind: AttributionKind = "quoted" if quote is not None else "reported"
             candidates.append(
                 _Candidate(base + start, base + end, ref, kind, sentence, ordinal, quote, speaker)
             )
-        credit = _headline_credit(sentence, raw)
+        credit = _headline_credit(sentence, raw, sentence_words)
         if credit is not None:
             start, end, ref = credit
             candidates.append(
@@ -1002,6 +1192,14 @@ def find_attributions(doc: Segmented) -> tuple[Attribution, ...]:
     candidates = [
         c for c in candidates if not any(Span(c.start, c.end).overlaps(d) for d in declared_spans)
     ]
+    # The resolver reads the media named before a back-reference and the people named before a
+    # surname, nothing else. A name lies at or after the start of its sentence, so only sentences
+    # that start before the last such cue can hold one it reads; the others are not scanned.
+    last_backref = max((c.start for c in candidates if c.ref.how == "backref"), default=None)
+    last_surname = max((c.start for c in candidates if c.ref.how == "surname"), default=None)
+    media = _media_mentions(_starting_before(readable, last_backref), words)
+    persons = _person_mentions(_starting_before(readable, last_surname))
+    resolver = _Resolver([*media, *declared_media], persons)
     resolved: list[tuple[_Candidate, str, SourceType]] = []
     seen: set[tuple[int, int, str]] = set()
     for candidate in sorted(candidates, key=lambda c: (c.start, c.end, c.speaker_only)):
