@@ -17,10 +17,10 @@ help: ## Show this list of targets.
 $(STAMP): pyproject.toml
 	@test -x $(BIN)/python || $(PYTHON) -m venv $(VENV)
 	$(BIN)/python -m pip install --quiet --upgrade pip
-	$(BIN)/python -m pip install --quiet -e '.[dev]'
+	$(BIN)/python -m pip install --quiet -e '.[dev,spark]'
 	@touch $(STAMP)
 
-install: $(STAMP) ## Create .venv (if missing) and install tracer with its dev tools.
+install: $(STAMP) ## Create .venv (if missing); install tracer, its dev tools and the spark extra.
 
 test: $(STAMP) ## Run the test suite (sets everything up first).
 	$(BIN)/python -m pytest -q

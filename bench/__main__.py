@@ -44,10 +44,11 @@ BENCHMARKS: dict[str, tuple[str, Mode, bool]] = {
     "clough": ("bench.clough", "full", True),
     "stemma": ("bench.stemma", "full", True),
     "reuters": ("bench.reuters", "full", True),
+    "spark": ("bench.spark", "full", True),
 }
 GROUPS: dict[str, tuple[str, ...]] = {
     "quick": ("seeds", "startup", "msrp", "stsb", "clough", "stemma", "pan13-quick"),
-    "all": ("seeds", "startup", "msrp", "stsb", "clough", "stemma", "pan13", "reuters"),
+    "all": ("seeds", "startup", "msrp", "stsb", "clough", "stemma", "pan13", "reuters", "spark"),
 }
 README = REPO_ROOT / "README.md"
 
@@ -59,7 +60,8 @@ def _parser() -> argparse.ArgumentParser:
         description="Run tracer's benchmarks on the shared evaluation data and write "
         "bench/results/<name>.json; then refresh the README's Benchmarks section.",
         epilog="Names: quick (seeds startup msrp stsb clough stemma pan13-quick), all "
-        "(everything, full PAN13 and Reuters), any single benchmark, or readme (only "
+        "(everything, full PAN13 and Reuters, Reuters on Spark), any single benchmark, or "
+        "readme (only "
         "regenerate the README section from the existing results).",
     )
     parser.add_argument(

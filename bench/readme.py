@@ -18,7 +18,10 @@ from bench.common import BenchError, format_value, row_from_dict, table_cells
 
 START_MARKER = "<!-- bench:start -->"
 END_MARKER = "<!-- bench:end -->"
-ORDER = ("seeds", "startup", "pan13", "pan13-quick", "msrp", "stsb", "clough", "stemma", "reuters")
+ORDER = (
+    "seeds", "startup", "pan13", "pan13-quick", "msrp", "stsb", "clough", "stemma", "reuters",
+    "spark",
+)  # fmt: skip
 QUICK_SUFFIX = "-quick"
 
 

@@ -31,19 +31,13 @@ from pathlib import Path
 
 from tracer.candidates import DocumentSketch, document_sketch
 from tracer.config import TracerConfig
+from tracer.engines import Engine, LocalEngine
 from tracer.errors import TracerError
 from tracer.index import Index, content_hash
 from tracer.ingest import Corpus
 from tracer.lsh import item_hash
 from tracer.model import Article, Attribution, Comparison, Segmented, TraceResult
-from tracer.pipeline import (
-    ProgressCallback,
-    assemble,
-    bounded_candidates,
-    iter_alignments,
-    repeated_short_lines,
-    segment_articles,
-)
+from tracer.pipeline import ProgressCallback, assemble, bounded_candidates, keeps_results
 from tracer.tokens import content_stems, words
 
 STEM_KIND = "stem"
@@ -51,8 +45,8 @@ STEM_KIND = "stem"
 
 # Rows per transaction: small enough that an interrupted run loses little, large enough that
 # committing (an fsync each) does not dominate.
-ARTICLES_PER_TRANSACTION = 500
-PAIRS_PER_TRANSACTION = 2000
+ARTICLES_PER_TRANSACTION = 2000
+PAIRS_PER_TRANSACTION = 10000
 
 # Test hook: kill the process (SIGKILL, no clean-up) right after this many commits, to prove
 # that a rerun completes an interrupted batch exactly.
@@ -94,6 +88,7 @@ class BatchSummary:
         )
 
 
+@keeps_results
 def run_batch(
     corpus: Corpus,
     index: Index,
@@ -102,17 +97,20 @@ def run_batch(
     inputs: Sequence[str] = (),
     jobs: int = 1,
     on_progress: ProgressCallback | None = None,
+    engine: Engine | None = None,
 ) -> tuple[TraceResult, BatchSummary]:
     """Add ``corpus`` to ``index``, align what is new against everything, re-derive the DAG.
 
     Returns the trace of the whole index (what ``trace.json`` and the report show) and a summary
-    of this run. ``inputs`` names the dump files for the run log.
+    of this run. ``inputs`` names the dump files for the run log. ``engine`` runs the parallel
+    stages (by default this process and a pool of ``jobs``); the index is read and written here.
 
     Raises:
         TracerError: the index was built with another configuration.
     """
     config = config or TracerConfig()
     report = on_progress or (lambda stage, done, total: None)
+    engine = engine or LocalEngine(jobs)
     _check_config(index, config)
     with _commit(index):
         run = index.start_run(list(inputs))
@@ -138,7 +136,7 @@ def run_batch(
     # text holds a changed line are segmented again (their comparisons go with it).
     replaced = {article.id for article, _ in incoming}
     kept = [doc for doc in index.load_segmented() if doc.article.id not in replaced]
-    furniture = repeated_short_lines(
+    furniture = engine.furniture(
         [doc.article for doc in kept] + [article for article, _ in incoming], config.clean
     )
     changed = furniture ^ frozenset(json.loads(index.get_meta("furniture") or "[]"))
@@ -152,9 +150,7 @@ def run_batch(
     segmented: dict[str, Segmented] = {}
     sketches: dict[str, DocumentSketch] = {}
     batch: list[tuple[Segmented, tuple[Attribution, ...]]] = []
-    for doc, found, sketch in segment_articles(
-        to_segment, furniture, config=config, jobs=jobs, on_progress=report
-    ):
+    for doc, found, sketch in engine.segment(to_segment, furniture, config, report):
         segmented[doc.article.id] = doc
         sketches[doc.article.id] = sketch
         batch.append((doc, found))
@@ -179,6 +175,7 @@ def run_batch(
         sketches=[
             sketches.get(doc.article.id) or document_sketch(doc, config.candidates) for doc in docs
         ],
+        engine=engine,
     )
     report("candidates", 1, 1)
     wanted = {(docs[c.a].article.id, docs[c.b].article.id) for c in candidates}
@@ -190,7 +187,7 @@ def run_batch(
     ]
     fresh: dict[tuple[str, str], Comparison] = {}
     pending: list[tuple[str, str, Comparison | None]] = []
-    for a, b, comparison in iter_alignments(docs, todo, config, jobs=jobs, on_progress=report):
+    for a, b, comparison in engine.align(docs, todo, config, report):
         key = (docs[a].article.id, docs[b].article.id)
         pending.append((*key, comparison))
         if comparison is not None:
@@ -327,14 +324,14 @@ def _store_articles(
 ) -> None:
     with _commit(index):
         for doc, found in batch:
-            article_id = doc.article.id
-            index.put_article(doc.article, hashes[article_id], doc, found, run=run)
-            index.put_bands(article_id, stem_postings(doc))
+            index.put_article(doc.article, hashes[doc.article.id], doc, found, run=run)
+        index.put_bands_of({doc.article.id: stem_postings(doc) for doc, _ in batch})
 
 
 def _store_comparisons(index: Index, rows: Sequence[tuple[str, str, Comparison | None]]) -> None:
     with _commit(index):
-        for a_id, b_id, comparison in rows:
+        # In key order: the comparison table's B-tree then takes them in sequential runs.
+        for a_id, b_id, comparison in sorted(rows, key=lambda row: (row[0], row[1])):
             index.put_comparison(a_id, b_id, comparison)
 
 

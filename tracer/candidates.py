@@ -7,7 +7,7 @@ signatures feed locality-sensitive hashing, so only pairs worth aligning are ali
 from __future__ import annotations
 
 from collections import Counter
-from collections.abc import Sequence
+from collections.abc import Mapping, Sequence
 from collections.abc import Set as AbstractSet
 from dataclasses import dataclass
 from typing import TYPE_CHECKING
@@ -19,7 +19,13 @@ from tracer.similarity import FeatureSpace, article_shingles
 from tracer.tokens import content_stems, words
 
 if TYPE_CHECKING:
+    import numpy as np
+    import numpy.typing as npt
+
     from tracer.lsh import IntArray, UIntArray
+
+    BoolArray = npt.NDArray[np.bool_]
+    FloatArray = npt.NDArray[np.float64]
 
 
 def containment(part: AbstractSet[str], whole: AbstractSet[str]) -> float:
@@ -240,24 +246,18 @@ def _sentence_votes(docs: Sequence[Segmented], config: CandidateConfig) -> IntAr
     """
     import numpy as np
 
-    no_names: frozenset[str] = frozenset()
-    per_doc = [
-        [content_stems(words(sentence.norm), no_names) for sentence in doc.content] for doc in docs
-    ]
+    per_doc = [sentence_stems(doc) for doc in docs]
     document_frequency: Counter[str] = Counter()
     for sentences in per_doc:
         document_frequency.update(set().union(*sentences) if sentences else set())
-    limit = max(config.min_common_stem_docs, config.max_stem_doc_share * len(docs))
-    common = {stem for stem, count in document_frequency.items() if count > limit}
+    common = common_stems(document_frequency, len(docs), config)
 
     owners: list[int] = []
     stem_sets: list[frozenset[str]] = []
     for position, sentences in enumerate(per_doc):
-        for stems in sentences:
-            distinctive = frozenset(stems - common)
-            if len(distinctive) >= config.min_sentence_stems:
-                owners.append(position)
-                stem_sets.append(distinctive)
+        for distinctive in distinctive_stems(sentences, common, config):
+            owners.append(position)
+            stem_sets.append(distinctive)
     signatures = minhash_signatures(stem_sets, config.sentence_num_perm, config.seed)
     pairs = _checked_pairs(
         signatures,
@@ -266,14 +266,103 @@ def _sentence_votes(docs: Sequence[Segmented], config: CandidateConfig) -> IntAr
         config.min_sentence_stems,
         owners=np.asarray(owners, dtype=np.int64),
     )
-    # Sentences are short, so the MinHash estimate is coarse: the stem sets themselves decide.
-    floor = config.sentence_lsh_threshold * _EXACT_CHECK_SLACK
-    exact = [
-        len(stem_sets[x] & stem_sets[y]) >= config.min_sentence_stems
-        and len(stem_sets[x] & stem_sets[y]) >= floor * len(stem_sets[x] | stem_sets[y])
-        for x, y in pairs.tolist()
-    ]
+    exact = [stems_agree(stem_sets[x], stem_sets[y], config) for x, y in pairs.tolist()]
     return _as_owner_pairs(pairs[np.asarray(exact, dtype=bool)], owners)
+
+
+# --- the pieces of candidate search, shared with the Spark engine --------------------------------
+# ``find_candidates`` runs them on arrays in one process; ``tracer.engines.spark`` runs the same
+# functions per article and per LSH bucket on executors. Whether a pair is found depends on the
+# two articles (and the corpus-wide common stems) alone, which is what makes both agree.
+
+SENTENCES_PER_BUCKET = _PER_OWNER
+"""Sentences of one article a sentence LSH bucket keeps (its first ones, in sentence order)."""
+
+
+def band_layout(threshold: float, num_perm: int) -> tuple[int, int]:
+    """``(bands, rows)`` the LSH index for ``threshold`` cuts signatures of ``num_perm`` into.
+
+    The band width that best separates the threshold, with every permutation used: more
+    bands than the optimum only add recall, which matters more here than a few extra checks.
+
+    Example:
+        >>> band_layout(0.5, 128)
+        (25, 5)
+    """
+    rows = optimal_bands(threshold, num_perm)[1]
+    return num_perm // rows, rows
+
+
+def estimate_passes(
+    signatures_x: UIntArray,
+    signatures_y: UIntArray,
+    sizes_x: FloatArray,
+    sizes_y: FloatArray,
+    threshold: float,
+    min_shared: int,
+) -> BoolArray:
+    """For rows of pairs of MinHash signatures and set sizes: whether the estimated Jaccard and
+    overlap are enough to keep the pair.
+
+    LSH is tuned to return pairs *around* its threshold, so the check accepts a little less than
+    the threshold: a pair just under it is still worth aligning.
+
+    Example:
+        >>> import numpy as np
+        >>> same = np.ones((1, 4), dtype=np.uint64)
+        >>> size = np.array([5.0])
+        >>> estimate_passes(same, same, size, size, 0.2, 3).tolist()
+        [True]
+    """
+    jaccard = (signatures_x == signatures_y).mean(axis=1)
+    # |A & B| = J (|A| + |B|) / (1 + J)
+    shared = jaccard * (sizes_x + sizes_y) / (1.0 + jaccard)
+    result: BoolArray = (jaccard >= threshold * _EXACT_CHECK_SLACK) & (shared >= min_shared - 0.5)
+    return result
+
+
+def sentence_stems(doc: Segmented) -> list[set[str]]:
+    """The content-word stems of each content sentence of ``doc`` (names kept: a single article
+    cannot tell them apart)."""
+    no_names: frozenset[str] = frozenset()
+    return [content_stems(words(sentence.norm), no_names) for sentence in doc.content]
+
+
+def common_stems(
+    document_frequency: Mapping[str, int], articles: int, config: CandidateConfig
+) -> frozenset[str]:
+    """Stems in too many of ``articles`` articles to signal a shared passage.
+
+    Example:
+        >>> sorted(common_stems({"mln": 30, "grain": 2}, 100, CandidateConfig()))
+        ['mln']
+    """
+    limit = max(config.min_common_stem_docs, config.max_stem_doc_share * articles)
+    return frozenset(stem for stem, count in document_frequency.items() if count > limit)
+
+
+def distinctive_stems(
+    sentences: Sequence[AbstractSet[str]], common: AbstractSet[str], config: CandidateConfig
+) -> list[frozenset[str]]:
+    """The stem sets one article's sentences are indexed by, in sentence order: each sentence's
+    stems less the common ones, for the sentences with ``min_sentence_stems`` left."""
+    found = [frozenset(stems - common) for stems in sentences]
+    return [stems for stems in found if len(stems) >= config.min_sentence_stems]
+
+
+def stems_agree(x: AbstractSet[str], y: AbstractSet[str], config: CandidateConfig) -> bool:
+    """Whether two indexed sentences share enough stems for their articles to be candidates.
+
+    Sentences are short, so the MinHash estimate is coarse: the stem sets themselves decide.
+
+    Example:
+        >>> stems_agree({"grain", "oil", "arm"}, {"grain", "oil", "arm", "moscow"},
+        ...             CandidateConfig())
+        True
+    """
+    shared = len(x & y)
+    floor = config.sentence_lsh_threshold * _EXACT_CHECK_SLACK
+    return shared >= config.min_sentence_stems and shared >= floor * len(x | y)
 
 
 def _checked_pairs(
@@ -300,21 +389,20 @@ def _checked_pairs(
         keep = np.zeros(len(pairs), dtype=bool)
         for start in range(0, len(pairs), _CHECK_BLOCK):
             block = pairs[start : start + _CHECK_BLOCK]
-            jaccard = (signatures[block[:, 0]] == signatures[block[:, 1]]).mean(axis=1)
-            # |A & B| = J (|A| + |B|) / (1 + J)
-            shared = jaccard * (size[block[:, 0]] + size[block[:, 1]]) / (1.0 + jaccard)
-            keep[start : start + len(block)] = (jaccard >= threshold * _EXACT_CHECK_SLACK) & (
-                shared >= min_shared - 0.5
+            keep[start : start + len(block)] = estimate_passes(
+                signatures[block[:, 0]],
+                signatures[block[:, 1]],
+                size[block[:, 0]],
+                size[block[:, 1]],
+                threshold,
+                min_shared,
             )
         if owners is not None:
             keep &= owners[pairs[:, 0]] != owners[pairs[:, 1]]
         result: IntArray = keep
         return result
 
-    # The band width that best separates the threshold, with every permutation used: more
-    # bands than the optimum only add recall, which matters more here than a few extra checks.
-    rows = optimal_bands(threshold, signatures.shape[1])[1]
-    keys = band_keys(signatures, signatures.shape[1] // rows, rows)
+    keys = band_keys(signatures, *band_layout(threshold, signatures.shape[1]))
     return candidate_pairs(keys, where=enough, owners=owners, per_owner=_PER_OWNER)
 
 

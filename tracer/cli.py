@@ -5,6 +5,7 @@ from __future__ import annotations
 import os
 import shutil
 import sys
+from collections.abc import Callable
 from pathlib import Path
 from typing import Any
 
@@ -16,6 +17,108 @@ from tracer.errors import Problem, TracerError
 from tracer.ingest import InputOptions
 
 _PATH = click.Path(path_type=Path)
+# Corpus paths stay strings: with --engine spark they may be URIs ("hdfs://nn/news"), which a
+# Path would fold ("hdfs:/nn/news").
+_INPUT = click.Path()
+DEFAULT_REPORT_LIMIT = 100_000
+
+
+def _engine_options(command: Callable[..., Any]) -> Callable[..., Any]:
+    """``--engine``, ``--spark-master``, ``--spark-conf`` and ``--report-limit``."""
+    options = [
+        click.option(
+            "--engine",
+            type=click.Choice(["local", "spark"]),
+            default="local",
+            show_default=True,
+            help="Where segmenting, candidate search and alignment run: this machine, or Apache "
+            "Spark (needs the spark extra and Java; see docs/spark.md). Same results.",
+        ),
+        click.option(
+            "--spark-master",
+            metavar="URL",
+            default=None,
+            help="Spark master (local[4], spark://host:7077, yarn...) [default: the active or "
+            "configured one (spark-submit, spark-defaults.conf), else local[*]].",
+        ),
+        click.option(
+            "--spark-conf",
+            metavar="KEY=VALUE",
+            multiple=True,
+            callback=_key_values,
+            help="A Spark setting for the session tracer starts (repeatable), e.g. "
+            "spark.driver.memory=8g.",
+        ),
+        click.option(
+            "--report-limit",
+            metavar="N",
+            type=click.IntRange(min=0),
+            default=DEFAULT_REPORT_LIMIT,
+            show_default=True,
+            help="With --engine spark: write trace.json and the HTML report only for at most this "
+            "many articles (passages and edges are always written).",
+        ),
+    ]
+    for option in reversed(options):
+        command = option(command)
+    return command
+
+
+def _key_values(
+    context: click.Context, parameter: click.Parameter, values: tuple[str, ...]
+) -> tuple[tuple[str, str], ...]:
+    pairs = []
+    for value in values:
+        key, equals, setting = value.partition("=")
+        if not equals or not key.strip():
+            raise click.BadParameter(f"{value!r} is not KEY=VALUE", context, parameter)
+        pairs.append((key.strip(), setting))
+    return tuple(pairs)
+
+
+def _read_inputs(paths: tuple[str, ...], inputs: InputOptions, engine: Any) -> Any:
+    """The corpus under ``paths``: Spark reads URIs and Parquet itself, the rest tracer."""
+    if engine.name == "spark":
+        return engine.read_corpus(paths, inputs)
+    from tracer.ingest import read_corpus
+
+    return read_corpus([Path(path) for path in paths], options=inputs)
+
+
+def _write_outputs(
+    result: Any, out_dir: Path, *, no_report: bool, engine: str, report_limit: int
+) -> tuple[Path, str | None]:
+    """Write the data files (and the report); what to name as written, and why the report or
+    trace.json were left out, if they were."""
+    from tracer.export import write_trace
+
+    skipped = None
+    if engine == "spark" and len(result.articles) > report_limit:
+        # A huge run: the passages and edges, not a document holding every article's text.
+        from tracer.export import edges_csv, passages_jsonl
+        from tracer.fsutil import write_text_atomic
+
+        out_dir.mkdir(parents=True, exist_ok=True)
+        write_text_atomic(out_dir / "passages.jsonl", passages_jsonl(result))
+        write_text_atomic(out_dir / "edges.csv", edges_csv(result))
+        skipped = (
+            f"trace.json and the report not written: {len(result.articles)} articles, more "
+            f"than --report-limit {report_limit}"
+        )
+        shown = out_dir / "passages.jsonl"
+    else:
+        write_trace(result, out_dir)
+        shown = out_dir / "trace.json"
+        if not no_report:
+            from tracer.report import write_report
+
+            write_report(result, out_dir)
+            shown = out_dir / "index.html"
+    if engine == "spark":
+        from tracer.engines.spark import write_tables
+
+        write_tables(result, out_dir)
+    return shown, skipped
 
 
 @click.group(context_settings={"help_option_names": ["-h", "--help"], "max_content_width": 100})
@@ -85,7 +188,7 @@ def compare(
 
 
 @cli.command()
-@click.argument("paths", nargs=-1, required=True, type=_PATH)
+@click.argument("paths", nargs=-1, required=True, type=_INPUT)
 @click.option(
     "-o",
     "--output",
@@ -110,14 +213,19 @@ def compare(
     help="Processes for segmenting and aligning (default: one per CPU).",
 )
 @click.option("--quiet", "-q", is_flag=True, help="No progress bar and no summary.")
+@_engine_options
 @input_options
 def trace(
-    paths: tuple[Path, ...],
+    paths: tuple[str, ...],
     out_dir: Path,
     no_report: bool,
     config_path: Path | None,
     jobs: int | None,
     quiet: bool,
+    engine: str,
+    spark_master: str | None,
+    spark_conf: tuple[tuple[str, str], ...],
+    report_limit: int,
     inputs: InputOptions,
 ) -> None:
     """Trace a corpus: shared passages, who derived from whom, and the sources they cite.
@@ -136,32 +244,36 @@ def trace(
         tracer trace dump.jsonl.gz more-articles/ -o out/ --no-report
         tracer trace crawl/ --format newsplease -o out/
         tracer trace export.jsonl --text-field body --id-field guid -o out/
+        tracer trace hdfs://nn/news/2026.parquet -o out/ --engine spark --spark-master yarn
     """
     from tracer.config import load_config
-    from tracer.export import write_trace
-    from tracer.ingest import read_corpus
+    from tracer.engines import open_engine
     from tracer.pipeline import default_jobs
     from tracer.pipeline import trace as run_trace
 
     config = load_config(config_path)
-    corpus = read_corpus(list(paths), options=inputs)
-    if not corpus.articles:
-        _print_problems(corpus.problems)
-        raise TracerError(f"no readable articles in {', '.join(str(p) for p in paths)}")
-    with _Progress(enabled=not quiet) as progress:
-        result = run_trace(
-            corpus.articles,
-            config,
-            problems=corpus.problems,
-            warnings=corpus.warnings,
-            on_progress=progress.update,
-            jobs=jobs or default_jobs(),
-        )
-    write_trace(result, out_dir)
-    if not no_report:
-        from tracer.report import write_report
-
-        write_report(result, out_dir)
+    with open_engine(
+        "spark" if engine == "spark" else "local",
+        jobs=jobs or default_jobs(),
+        spark_master=spark_master,
+        spark_conf=spark_conf,
+    ) as running:
+        corpus = _read_inputs(paths, inputs, running)
+        if not corpus.articles:
+            _print_problems(corpus.problems)
+            raise TracerError(f"no readable articles in {', '.join(str(p) for p in paths)}")
+        with _Progress(enabled=not quiet) as progress:
+            result = run_trace(
+                corpus.articles,
+                config,
+                problems=corpus.problems,
+                warnings=corpus.warnings,
+                on_progress=progress.update,
+                engine=running,
+            )
+    shown, skipped = _write_outputs(
+        result, Path(out_dir), no_report=no_report, engine=engine, report_limit=report_limit
+    )
     if quiet:
         return
     _print_problems(corpus.problems)
@@ -177,12 +289,13 @@ def trace(
         f"{len(result.warnings)} warnings",
         err=True,
     )
-    index = Path(out_dir) / "index.html"
-    click.echo(f"wrote {index if not no_report else Path(out_dir) / 'trace.json'}", err=True)
+    if skipped:
+        click.echo(f"tracer: {skipped}", err=True)
+    click.echo(f"wrote {shown}", err=True)
 
 
 @cli.command()
-@click.argument("paths", nargs=-1, required=True, type=_PATH)
+@click.argument("paths", nargs=-1, required=True, type=_INPUT)
 @click.option(
     "--index",
     "index_path",
@@ -214,15 +327,20 @@ def trace(
     help="TOML settings; an index keeps the settings of its first run.",
 )
 @click.option("--quiet", "-q", is_flag=True, help="No progress bar and no summary.")
+@_engine_options
 @input_options
 def batch(
-    paths: tuple[Path, ...],
+    paths: tuple[str, ...],
     index_path: Path,
     out_dir: Path,
     no_report: bool,
     jobs: int | None,
     config_path: Path | None,
     quiet: bool,
+    engine: str,
+    spark_master: str | None,
+    spark_conf: tuple[tuple[str, str], ...],
+    report_limit: int,
     inputs: InputOptions,
 ) -> None:
     """Add today's dump to an index and trace it against everything seen before.
@@ -239,37 +357,41 @@ def batch(
         tracer batch dumps/2026-11-23.jsonl.gz --index news.db -o out/
         tracer batch dumps/2026-11-24.jsonl.gz --index news.db -o out/
         tracer batch crawl.warc.gz --format warc --index news.db -o out/ --no-report
+        tracer batch s3a://news/2026-11-24/ --index news.db -o out/ --engine spark
     """
     from tracer.batch import exclusive, run_batch
     from tracer.config import load_config
-    from tracer.export import write_trace
+    from tracer.engines import open_engine
     from tracer.index import Index
-    from tracer.ingest import read_corpus
     from tracer.pipeline import default_jobs
 
     config = load_config(config_path)
-    corpus = read_corpus(list(paths), options=inputs)
-    if not corpus.articles and not corpus.problems:
-        raise TracerError(f"no articles in {', '.join(str(p) for p in paths)}")
-    with (
-        exclusive(index_path),
-        Index.open(index_path) as index,
-        _Progress(enabled=not quiet) as progress,
-    ):
-        result, summary = run_batch(
-            corpus,
-            index,
-            config,
-            # A file name need not be UTF-8; the run log keeps a readable form of it.
-            inputs=[os.fsencode(p).decode("utf-8", "replace") for p in paths],
-            jobs=jobs or default_jobs(),
-            on_progress=progress.update,
-        )
-    write_trace(result, out_dir)
-    if not no_report:
-        from tracer.report import write_report
-
-        write_report(result, out_dir)
+    with open_engine(
+        "spark" if engine == "spark" else "local",
+        jobs=jobs or default_jobs(),
+        spark_master=spark_master,
+        spark_conf=spark_conf,
+    ) as running:
+        corpus = _read_inputs(paths, inputs, running)
+        if not corpus.articles and not corpus.problems:
+            raise TracerError(f"no articles in {', '.join(str(p) for p in paths)}")
+        with (
+            exclusive(index_path),
+            Index.open(index_path) as index,
+            _Progress(enabled=not quiet) as progress,
+        ):
+            result, summary = run_batch(
+                corpus,
+                index,
+                config,
+                # A file name need not be UTF-8; the run log keeps a readable form of it.
+                inputs=[os.fsencode(p).decode("utf-8", "replace") for p in paths],
+                on_progress=progress.update,
+                engine=running,
+            )
+    shown, skipped = _write_outputs(
+        result, Path(out_dir), no_report=no_report, engine=engine, report_limit=report_limit
+    )
     if quiet:
         return
     _print_problems(corpus.problems)
@@ -280,7 +402,9 @@ def batch(
         more = len(summary.revised_ids) - _MAX_PROBLEM_LINES
         click.echo(f"tracer: ... and {more} more revised", err=True)
     click.echo(summary.describe(), err=True)
-    click.echo(f"wrote {Path(out_dir) / ('trace.json' if no_report else 'index.html')}", err=True)
+    if skipped:
+        click.echo(f"tracer: {skipped}", err=True)
+    click.echo(f"wrote {shown}", err=True)
 
 
 @cli.command()

@@ -1038,6 +1038,79 @@ def _json_article(
     return article, tuple(warnings)
 
 
+def read_record(
+    record: object,
+    *,
+    where: str,
+    fallback_id: str,
+    options: InputOptions | None = None,
+) -> Corpus:
+    """One record of a JSONL dump (a JSON line, or a decoded object such as a Parquet row), read
+    exactly as :func:`read_corpus` reads a line: a corpus of the one article with its warnings,
+    or of the one problem that skips it.
+
+    A string is parsed as a JSON line (blank lines give an empty corpus); any other value is
+    taken as the decoded record. ``where`` names it in messages (``dump.jsonl:12``) and
+    ``fallback_id`` is its id when it has none (``dump:12``). This is how other readers, such
+    as the Spark engine's, give the same articles as tracer's own.
+
+    Example:
+        >>> read_record('{"id": "a1", "text": "Grain deal.", "date": "Sept. 8, 2023"}',
+        ...             where="d.jsonl:1", fallback_id="d:1").articles[0].date
+        '2023-09-08'
+        >>> read_record('{"text": 3}', where="d.jsonl:2", fallback_id="d:2").problems[0].message
+        "'text' is not a string (found number)"
+    """
+    options = options or InputOptions()
+    collector = _Collector()
+    try:
+        if isinstance(record, str):
+            if not record.strip():
+                return Corpus()
+            record = _json_object(record)
+        fields = _resolve_fields(options.fields, "jsonl")
+        article, warnings = _json_article(record, fields, where, fallback_id, options.max_chars)
+    except _SkipError as exc:
+        collector.skip(where, str(exc))
+    else:
+        collector.add(article, warnings)
+    return Corpus(tuple(collector.articles), tuple(collector.problems), tuple(collector.warnings))
+
+
+def merge_corpora(parts: Sequence[Corpus]) -> Corpus:
+    """Corpora read separately, as one: articles in order, an id read before skipped (the first
+    one wins, as within :func:`read_corpus`), with its warnings.
+
+    Example:
+        >>> one = Corpus((Article("a", "One.", origin="x.jsonl:1"),))
+        >>> two = Corpus((Article("a", "Two.", origin="y.jsonl:1"),))
+        >>> merged = merge_corpora([one, two])
+        >>> [a.text for a in merged.articles], merged.problems[0].message
+        (['One.'], "duplicate id 'a', already read from x.jsonl:1")
+    """
+    collector = _Collector()
+    for part in parts:
+        collector.problems.extend(part.problems)
+        skipped: set[str] = set()
+        for article in part.articles:
+            if article.id in collector.first_origin:
+                skipped.add(article.origin)
+            collector.add(article, ())
+        # A part's warnings name the article they concern by its origin.
+        collector.warnings.extend(w for w in part.warnings if w.where not in skipped)
+    return Corpus(tuple(collector.articles), tuple(collector.problems), tuple(collector.warnings))
+
+
+def dump_stem(name: str) -> str:
+    """The stem of a JSONL dump's file name, which records without an id are named after.
+
+    Example:
+        >>> dump_stem("news-2024.jsonl.gz"), dump_stem("part-0001.parquet")
+        ('news-2024', 'part-0001')
+    """
+    return _stem_in(Path(name), "jsonl")
+
+
 def _is_blank(value: object) -> bool:
     return value is None or (isinstance(value, str) and not value.strip())
 

@@ -8,13 +8,14 @@ result is the same whatever the number of processes.
 
 from __future__ import annotations
 
+import functools
 import gc
 import multiprocessing
 import os
 from collections import Counter
-from collections.abc import Callable, Iterator, Sequence
+from collections.abc import Callable, Iterable, Iterator, Sequence
 from contextlib import contextmanager
-from typing import Any
+from typing import TYPE_CHECKING, Any, ParamSpec, TypeVar
 
 from tracer.align import could_link, shares
 from tracer.api import compare
@@ -23,11 +24,10 @@ from tracer.candidates import (
     CandidatePair,
     DocumentSketch,
     document_sketch,
-    find_candidates,
     limit_partners,
 )
 from tracer.clean import normalise
-from tracer.config import CleanConfig, TracerConfig
+from tracer.config import CandidateConfig, CleanConfig, TracerConfig
 from tracer.derive import derive
 from tracer.errors import Problem
 from tracer.model import (
@@ -42,6 +42,13 @@ from tracer.model import (
 from tracer.segment import segment
 from tracer.similarity import FeatureSpace
 
+if TYPE_CHECKING:
+    from tracer.engines import Engine
+
+_P = ParamSpec("_P")
+_R = TypeVar("_R")
+_T = TypeVar("_T")
+
 ProgressCallback = Callable[[str, int, int], None]
 """Called as ``on_progress(stage, done, total)`` while the pipeline runs."""
 
@@ -50,8 +57,51 @@ _LABEL_RANK = {"copied": 0, "paraphrased": 0, "original": 1, "boilerplate": 2}
 # for steady progress and for a worker's feature cache to stay warm within a chunk.
 _SEGMENT_CHUNK = 64
 _ALIGN_CHUNK = 256
+# Articles whose features each aligning process keeps (see iter_alignments).
+_ALIGN_CACHE_ARTICLES = 4096
 # Below this many items a pool costs more than it saves.
 _MIN_PARALLEL_ITEMS = 200
+
+
+# Results (articles, pairs) that arrive between two freezes: few enough that a collection over
+# them stays cheap.
+_SETTLE_EVERY = 1000
+_keeping = 0
+
+
+def keeps_results(function: Callable[_P, _R]) -> Callable[_P, _R]:
+    """Decorate a whole run (a trace, a batch) whose results live until it ends.
+
+    A run builds millions of small objects that stay until it returns (sentences, links,
+    passages, comparisons) and form no reference cycles. The cyclic garbage collector still went
+    over all of them, again and again as they accumulated: half of the main process's time on
+    Reuters. Inside such a run, the stages freeze (``gc.freeze()``) what they have built every
+    :data:`_SETTLE_EVERY` results, so the collector only looks at what is new; the run unfreezes
+    everything when it ends. Reference counting frees objects as usual throughout.
+    """
+
+    @functools.wraps(function)
+    def run(*args: _P.args, **kwargs: _P.kwargs) -> _R:
+        global _keeping
+        _keeping += 1
+        try:
+            return function(*args, **kwargs)
+        finally:
+            _keeping -= 1
+            if not _keeping:
+                gc.unfreeze()
+
+    return run
+
+
+def _settled(results: Iterable[_T], every: int) -> Iterator[_T]:
+    """``results`` as they come, frozen out of the collector's sight after every ``every`` of
+    them when inside a run decorated with :func:`keeps_results` (outside one, the heap is left
+    alone)."""
+    for position, result in enumerate(results, start=1):
+        if _keeping and position % every == 0:
+            gc.freeze()
+        yield result
 
 
 def default_jobs() -> int:
@@ -62,6 +112,7 @@ def default_jobs() -> int:
         return max(1, os.cpu_count() or 1)
 
 
+@keeps_results
 def trace(
     articles: Sequence[Article],
     config: TracerConfig | None = None,
@@ -70,12 +121,15 @@ def trace(
     warnings: Sequence[Problem] = (),
     on_progress: ProgressCallback | None = None,
     jobs: int = 1,
+    engine: Engine | None = None,
 ) -> TraceResult:
     """Trace a corpus: shared passages, their labels, and the derivation DAG with cited sources.
 
     Articles are processed in id order, so the result does not depend on input order, nor on
     ``jobs``, the number of processes that segment and align. ``problems`` and ``warnings``
-    from ingestion are carried into the result for the summary.
+    from ingestion are carried into the result for the summary. ``engine`` runs the parallel
+    stages (:mod:`tracer.engines`; by default this process and a pool of ``jobs``); every
+    engine gives the same result.
 
     Example:
         >>> from tracer.model import Article
@@ -88,25 +142,24 @@ def trace(
     """
     config = config or TracerConfig()
     report = on_progress or (lambda stage, done, total: None)
+    engine = _engine(engine, jobs)
     ordered = sorted(articles, key=lambda a: a.id)
 
-    furniture = repeated_short_lines(ordered, config.clean)
+    furniture = engine.furniture(ordered, config.clean)
     docs: list[Segmented] = []
     attributions: dict[str, tuple[Attribution, ...]] = {}
     sketches: list[DocumentSketch] = []
-    for doc, found, sketch in segment_articles(
-        ordered, furniture, config=config, jobs=jobs, on_progress=report
-    ):
+    for doc, found, sketch in engine.segment(ordered, furniture, config, report):
         docs.append(doc)
         attributions[doc.article.id] = found
         sketches.append(sketch)
 
     report("candidates", 0, 1)
-    candidates, capped = bounded_candidates(docs, config, sketches=sketches)
+    candidates, capped = bounded_candidates(docs, config, sketches=sketches, engine=engine)
     report("candidates", 1, 1)
 
     comparisons = align_pairs(
-        docs, [(c.a, c.b) for c in candidates], config, jobs=jobs, on_progress=report
+        docs, [(c.a, c.b) for c in candidates], config, on_progress=report, engine=engine
     )
     return assemble(
         docs,
@@ -124,10 +177,11 @@ def bounded_candidates(
     config: TracerConfig,
     *,
     sketches: Sequence[DocumentSketch] | None = None,
+    engine: Engine | None = None,
 ) -> tuple[tuple[CandidatePair, ...], tuple[Problem, ...]]:
     """Candidate pairs with at most ``max_partners`` per article, and a warning per article
-    whose pairs were cut."""
-    found = find_candidates(docs, config.candidates, sketches=sketches)
+    whose pairs were cut. ``engine`` finds the pairs; the cut is made here, on all of them."""
+    found = _engine(engine, 1).find_candidates(docs, config.candidates, sketches)
     kept, dropped = limit_partners(docs, found, config.candidates)
     cap = config.candidates.max_partners
     warnings = tuple(
@@ -208,15 +262,24 @@ def segment_articles(
     _shared["furniture"] = furniture
     _shared["candidates"] = (config or TracerConfig()).candidates
     parallel = jobs > 1 and len(articles) >= _MIN_PARALLEL_ITEMS
-    results = _run(_segment_one, list(articles), jobs if parallel else 1, _SEGMENT_CHUNK)
+    results = _run(
+        _segment_one, list(articles), jobs if parallel else 1, _SEGMENT_CHUNK, _SETTLE_EVERY
+    )
     for position, result in enumerate(results, start=1):
         yield result
         report("segment", position, len(articles))
 
 
 def _segment_one(article: Article) -> Segmentation:
-    doc = segment(article, boilerplate_lines=_shared["furniture"])
-    return doc, find_attributions(doc), document_sketch(doc, _shared["candidates"])
+    return segment_one(article, _shared["furniture"], _shared["candidates"])
+
+
+def segment_one(
+    article: Article, furniture: frozenset[str], config: CandidateConfig
+) -> Segmentation:
+    """One article segmented (``furniture`` lines set aside), its attributions and its sketch."""
+    doc = segment(article, boilerplate_lines=furniture)
+    return doc, find_attributions(doc), document_sketch(doc, config)
 
 
 def align_pairs(
@@ -226,14 +289,15 @@ def align_pairs(
     *,
     jobs: int = 1,
     on_progress: ProgressCallback | None = None,
+    engine: Engine | None = None,
 ) -> list[Comparison]:
-    """Compare each pair of ``docs`` (indices); those that share a passage, in ``pairs`` order."""
+    """Compare each pair of ``docs`` (indices); those that share a passage, in ``pairs`` order.
+
+    ``engine`` compares them (by default this process and a pool of ``jobs``)."""
     rank = {pair: position for position, pair in enumerate(pairs)}
     found = [
         (rank[(a, b)], comparison)
-        for a, b, comparison in iter_alignments(
-            docs, pairs, config, jobs=jobs, on_progress=on_progress
-        )
+        for a, b, comparison in _engine(engine, jobs).align(docs, pairs, config, on_progress)
         if comparison is not None
     ]
     return [comparison for _, comparison in sorted(found, key=lambda item: item[0])]
@@ -262,13 +326,16 @@ def iter_alignments(
     done = 0
     report("align", 0, len(pairs))
     _shared["docs"], _shared["config"] = docs, config
-    _shared["space"] = FeatureSpace(config)
+    # Each process caches the features of this many articles (about 65 kB each): twice the
+    # default, which on Reuters saves a sixth of the feature builds for some 130 MB per process.
+    _shared["space"] = FeatureSpace(config, max_articles=_ALIGN_CACHE_ARTICLES)
     try:
         with _one_blas_thread():
             # Runs of consecutive chunks per worker: a worker's cache then holds the articles
             # its next chunks need (the pairs are in locality order).
             run = max(1, len(chunks) // (8 * max(jobs, 1)))
-            results = _run(_align_chunk, chunks, jobs if parallel else 1, run)
+            settle = max(1, _SETTLE_EVERY // _ALIGN_CHUNK)
+            results = _run(_align_chunk, chunks, jobs if parallel else 1, run, settle)
             for chunk, found in zip(chunks, results, strict=True):
                 for (a, b), parts in zip(chunk, found, strict=True):
                     yield a, b, None if parts is None else Comparison(docs[a], docs[b], *parts)
@@ -310,34 +377,51 @@ def locality_order(pairs: Sequence[tuple[int, int]], size: int) -> list[tuple[in
 def _align_chunk(pairs: Sequence[tuple[int, int]]) -> list[tuple[Any, ...] | None]:
     """Compare a chunk of pairs in this process; the articles themselves are not sent back."""
     docs, config, space = _shared["docs"], _shared["config"], _shared["space"]
-    found: list[tuple[Any, ...] | None] = []
-    for a, b in pairs:
-        comparison = None
-        if could_link(space.pair(docs[a], docs[b]).similarity, config.align):
-            comparison = compare(docs[a], docs[b], config, space=space)
-        if comparison is None or not comparison.pairs:
-            found.append(None)
-            continue
-        found.append(
-            (
-                comparison.links_a,
-                comparison.links_b,
-                comparison.pairs,
-                comparison.passages,
-                comparison.document,
-                comparison.shares_a,
-                comparison.shares_b,
-            )
-        )
-    return found
+    return [alignment_parts(docs[a], docs[b], config, space) for a, b in pairs]
+
+
+def alignment_parts(
+    a: Segmented, b: Segmented, config: TracerConfig, space: FeatureSpace
+) -> tuple[Any, ...] | None:
+    """What comparing ``a`` with ``b`` adds to the two articles (``Comparison(a, b, *parts)``
+    rebuilds it), or ``None`` when they share nothing: what a worker sends back for a pair."""
+    comparison = None
+    if could_link(space.pair(a, b).similarity, config.align):
+        comparison = compare(a, b, config, space=space)
+    if comparison is None or not comparison.pairs:
+        return None
+    return (
+        comparison.links_a,
+        comparison.links_b,
+        comparison.pairs,
+        comparison.passages,
+        comparison.document,
+        comparison.shares_a,
+        comparison.shares_b,
+    )
+
+
+def _engine(engine: Engine | None, jobs: int) -> Engine:
+    """``engine``, or the local engine with ``jobs`` processes."""
+    if engine is not None:
+        return engine
+    # Imported here: tracer.engines builds the local engine from this module's stages.
+    from tracer.engines import LocalEngine
+
+    return LocalEngine(jobs)
 
 
 def _run(
-    function: Callable[[Any], Any], items: Sequence[Any], jobs: int, chunk: int
+    function: Callable[[Any], Any],
+    items: Sequence[Any],
+    jobs: int,
+    chunk: int,
+    settle_every: int,
 ) -> Iterator[Any]:
-    """``map(function, items)`` in order, in a pool of ``jobs`` forked processes if > 1."""
+    """``map(function, items)`` in order, in a pool of ``jobs`` forked processes if > 1; the
+    results are frozen out of the collector's sight every ``settle_every`` (:func:`_settled`)."""
     if jobs <= 1 or not _can_fork():
-        yield from map(function, items)
+        yield from _settled(map(function, items), settle_every)
         return
     # Objects that exist before the fork are moved out of the garbage collector's sight: its
     # passes over them in a worker would write to every page of the inherited heap (reference
@@ -345,9 +429,10 @@ def _run(
     gc.freeze()
     try:
         with multiprocessing.get_context("fork").Pool(jobs) as pool:
-            yield from pool.imap(function, items, chunksize=chunk)
+            yield from _settled(pool.imap(function, items, chunksize=chunk), settle_every)
     finally:
-        gc.unfreeze()
+        if not _keeping:
+            gc.unfreeze()
 
 
 @contextmanager
@@ -375,14 +460,20 @@ def repeated_short_lines(articles: Sequence[Article], config: CleanConfig) -> fr
     """
     counts: Counter[str] = Counter()
     for article in articles:
-        short = set()
-        for line in article.text.splitlines():
-            if line.strip() and len(line.split()) <= config.repeated_line_max_words:
-                short.add(normalise(line).text.strip())
-        counts.update(short)
+        counts.update(short_lines(article, config))
     return frozenset(
         line for line, count in counts.items() if count >= config.repeated_line_min_articles
     )
+
+
+def short_lines(article: Article, config: CleanConfig) -> set[str]:
+    """The distinct short lines of one article, normalised: what :func:`repeated_short_lines`
+    counts across a corpus (an engine may count them in a distributed reduce)."""
+    short = set()
+    for line in article.text.splitlines():
+        if line.strip() and len(line.split()) <= config.repeated_line_max_words:
+            short.add(normalise(line).text.strip())
+    return short
 
 
 def _article_trace(
