@@ -58,7 +58,7 @@ _LABEL_RANK = {"copied": 0, "paraphrased": 0, "original": 1, "boilerplate": 2}
 _SEGMENT_CHUNK = 64
 _ALIGN_CHUNK = 256
 # Articles whose features each aligning process keeps (see iter_alignments).
-_ALIGN_CACHE_ARTICLES = 4096
+_ALIGN_CACHE_ARTICLES = 2048
 # Below this many items a pool costs more than it saves.
 _MIN_PARALLEL_ITEMS = 200
 
@@ -326,8 +326,8 @@ def iter_alignments(
     done = 0
     report("align", 0, len(pairs))
     _shared["docs"], _shared["config"] = docs, config
-    # Each process caches the features of this many articles (about 65 kB each): twice the
-    # default, which on Reuters saves a sixth of the feature builds for some 130 MB per process.
+    # Each process caches the features of this many articles (about 65 kB each). Twice as many
+    # saved a sixth of the feature builds on Reuters but took the run over 2 GB.
     _shared["space"] = FeatureSpace(config, max_articles=_ALIGN_CACHE_ARTICLES)
     try:
         with _one_blas_thread():
