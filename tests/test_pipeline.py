@@ -55,3 +55,16 @@ def test_nested_runs_unfreeze_only_when_the_outer_one_ends() -> None:
     inside, after_inner = outer()
     assert inside > 0 and after_inner == inside
     assert gc.get_freeze_count() == 0
+
+
+def test_a_heap_the_caller_froze_stays_frozen() -> None:
+    @keeps_results
+    def run() -> None:
+        gc.freeze()
+
+    gc.freeze()
+    try:
+        run()
+        assert gc.get_freeze_count() > 0
+    finally:
+        gc.unfreeze()

@@ -83,12 +83,14 @@ def keeps_results(function: Callable[_P, _R]) -> Callable[_P, _R]:
     @functools.wraps(function)
     def run(*args: _P.args, **kwargs: _P.kwargs) -> _R:
         global _keeping
+        # A caller that froze its own heap (a pre-forking server, say) keeps it frozen.
+        caller_froze = not _keeping and gc.get_freeze_count() > 0
         _keeping += 1
         try:
             return function(*args, **kwargs)
         finally:
             _keeping -= 1
-            if not _keeping:
+            if not _keeping and not caller_froze:
                 gc.unfreeze()
 
     return run
