@@ -96,3 +96,18 @@ def test_no_article_gets_more_than_max_partners_and_the_cut_is_reported() -> Non
     assert result.warnings
     assert all("max_partners (2)" in w.message for w in result.warnings)
     assert len(trace(articles).comparisons) == 10  # the default leaves a small corpus alone
+
+
+def test_one_sets_signature_is_what_it_gets_among_others() -> None:
+    import random
+
+    import numpy as np
+
+    from tracer.lsh import minhash_signatures
+
+    generator = random.Random(11)
+    for size in (1, 2, 50, 400):
+        items = {f"w{generator.randrange(10_000)} x" for _ in range(size)}
+        alone = minhash_signatures([items], 64, 3)
+        among = minhash_signatures([{"other", "set"}, items, set()], 64, 3)
+        assert np.array_equal(alone[0], among[1])

@@ -19,7 +19,7 @@ The method, for two segmented articles A and B:
 from __future__ import annotations
 
 import difflib
-from collections.abc import Callable, Sequence
+from collections.abc import Callable, Mapping, Sequence
 from dataclasses import dataclass
 from typing import TYPE_CHECKING
 
@@ -98,6 +98,8 @@ def align(
     b_content = [s for s in b.sentences if not s.boilerplate]
     edges: dict[tuple[int, int], float] = {}
     context: list[tuple[int, int, float]] = []
+    a_tokens: dict[int, Sequence[str]]
+    b_tokens: dict[int, Sequence[str]]
     if a_content and b_content:
         a_texts, b_texts = [s.norm for s in a_content], [s.norm for s in b_content]
         if space is None:
@@ -112,14 +114,15 @@ def align(
         similarity = _prefer_identical(similarity, a_texts, b_texts)
         edges = _select_edges(a_content, b_content, similarity, config, (a_stems, b_stems))
         context = _context_pairs(a_content, b_content, raw, edges, config, (a_stems, b_stems))
-        a_tokens = {s.index: list(t) for s, t in zip(a_content, a_terms.tokens, strict=True)}
-        b_tokens = {s.index: list(t) for s, t in zip(b_content, b_terms.tokens, strict=True)}
+        a_tokens = {s.index: t for s, t in zip(a_content, a_terms.tokens, strict=True)}
+        b_tokens = {s.index: t for s, t in zip(b_content, b_terms.tokens, strict=True)}
     else:
         a_tokens = {s.index: lower_words(s.norm) for s in a_content}
         b_tokens = {s.index: lower_words(s.norm) for s in b_content}
-    links_a = _links(a, edges, a_tokens, b_tokens, config, side=0)
-    links_b = _links(b, edges, b_tokens, a_tokens, config, side=1)
-    pairs = _pairs(edges, a_tokens, b_tokens, config)
+    overlap = _Overlaps(a_tokens, b_tokens)
+    links_a = _links(a, edges, overlap, config, side=0)
+    links_b = _links(b, edges, overlap, config, side=1)
+    pairs = _pairs(edges, overlap, config)
     ordered = tuple(sorted((x, y, score) for (x, y), score in edges.items()))
     return Alignment(links_a, links_b, pairs, ordered, tuple(context))
 
@@ -332,11 +335,39 @@ def label_for(overlap: float, config: AlignConfig) -> Label:
     return "copied" if overlap >= config.copy_threshold else "paraphrased"
 
 
+class _Overlaps:
+    """:func:`token_overlap` of runs of sentences of a pair, each computed once.
+
+    A sentence of ``a`` linked to sentences of ``b`` is measured against them for its link
+    and again for the aligned pair it forms (the same sentences, most often), and the
+    matcher is the costliest step of an alignment.
+    """
+
+    def __init__(
+        self, a_tokens: Mapping[int, Sequence[str]], b_tokens: Mapping[int, Sequence[str]]
+    ) -> None:
+        self._tokens = (a_tokens, b_tokens)
+        self._known: dict[tuple[int, tuple[int, ...], tuple[int, ...]], float] = {}
+
+    def __call__(self, side: int, own: tuple[int, ...], others: tuple[int, ...]) -> float:
+        """Overlap of the ``own`` sentences of article ``side`` (0 is ``a``) with the
+        ``others`` of the other article, in that order (the measure is not symmetric)."""
+        key = (side, own, others)
+        found = self._known.get(key)
+        if found is None:
+            own_tokens, other_tokens = self._tokens[side], self._tokens[1 - side]
+            found = token_overlap(
+                [t for index in own for t in own_tokens[index]],
+                [t for index in others for t in other_tokens[index]],
+            )
+            self._known[key] = found
+        return found
+
+
 def _links(
     doc: Segmented,
     edges: dict[tuple[int, int], float],
-    own_tokens: dict[int, list[str]],
-    other_tokens: dict[int, list[str]],
+    overlaps: _Overlaps,
     config: AlignConfig,
     side: int,
 ) -> tuple[SentenceLink, ...]:
@@ -354,8 +385,7 @@ def _links(
             links.append(SentenceLink(sentence.index, "original"))
             continue
         counterparts = tuple(other for _, other in matches)
-        source_tokens = [t for index in sorted(counterparts) for t in other_tokens[index]]
-        overlap = token_overlap(own_tokens[sentence.index], source_tokens)
+        overlap = overlaps(side, (sentence.index,), tuple(sorted(counterparts)))
         links.append(
             SentenceLink(
                 sentence.index,
@@ -369,10 +399,7 @@ def _links(
 
 
 def _pairs(
-    edges: dict[tuple[int, int], float],
-    a_tokens: dict[int, list[str]],
-    b_tokens: dict[int, list[str]],
-    config: AlignConfig,
+    edges: dict[tuple[int, int], float], overlaps: _Overlaps, config: AlignConfig
 ) -> tuple[AlignedPair, ...]:
     """Group linked sentences into connected components: one aligned pair each."""
     parent: dict[tuple[int, int], tuple[int, int]] = {}
@@ -392,9 +419,7 @@ def _pairs(
     for members in components.values():
         a_indices = tuple(sorted({a for a, _ in members}))
         b_indices = tuple(sorted({b for _, b in members}))
-        overlap = token_overlap(
-            [t for i in a_indices for t in a_tokens[i]], [t for i in b_indices for t in b_tokens[i]]
-        )
+        overlap = overlaps(0, a_indices, b_indices)
         similarity = max(edges[m] for m in members)
         pairs.append(
             AlignedPair(

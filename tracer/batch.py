@@ -21,15 +21,17 @@ describe the whole index, not just the dump: running the same dump twice changes
 from __future__ import annotations
 
 import fcntl
+import functools
 import json
 import os
 import signal
-from collections.abc import Iterator, Sequence
+from collections.abc import Iterator, Mapping, Sequence
+from collections.abc import Set as AbstractSet
 from contextlib import contextmanager
 from dataclasses import asdict, dataclass, field
 from pathlib import Path
 
-from tracer.candidates import DocumentSketch, document_sketch
+from tracer.candidates import DocumentSketch, document_sketch, sentence_stems
 from tracer.config import TracerConfig
 from tracer.engines import Engine, LocalEngine
 from tracer.errors import TracerError
@@ -38,7 +40,6 @@ from tracer.ingest import Corpus
 from tracer.lsh import item_hash
 from tracer.model import Article, Attribution, Comparison, Segmented, TraceResult
 from tracer.pipeline import ProgressCallback, assemble, bounded_candidates, keeps_results
-from tracer.tokens import content_stems, words
 
 STEM_KIND = "stem"
 """Band kind of the content-stem postings that ``tracer query`` looks sources up by."""
@@ -149,16 +150,20 @@ def run_batch(
     )
     segmented: dict[str, Segmented] = {}
     sketches: dict[str, DocumentSketch] = {}
+    # Each sentence's content stems: the stem postings are their union, and candidate search
+    # needs them again (for the articles of earlier runs, it computes them itself).
+    stems: dict[str, list[set[str]]] = {}
     batch: list[tuple[Segmented, tuple[Attribution, ...]]] = []
     for doc, found, sketch in engine.segment(to_segment, furniture, config, report):
         segmented[doc.article.id] = doc
         sketches[doc.article.id] = sketch
+        stems[doc.article.id] = sentence_stems(doc)
         batch.append((doc, found))
         if len(batch) >= ARTICLES_PER_TRANSACTION:
-            _store_articles(index, batch, hashes, run)
+            _store_articles(index, batch, hashes, run, stems)
             batch = []
     if batch:
-        _store_articles(index, batch, hashes, run)
+        _store_articles(index, batch, hashes, run, stems)
     with _commit(index):
         index.set_meta("furniture", json.dumps(sorted(furniture), ensure_ascii=False))
 
@@ -175,8 +180,10 @@ def run_batch(
         sketches=[
             sketches.get(doc.article.id) or document_sketch(doc, config.candidates) for doc in docs
         ],
+        stems=[stems.get(doc.article.id) or sentence_stems(doc) for doc in docs],
         engine=engine,
     )
+    del stems
     report("candidates", 1, 1)
     wanted = {(docs[c.a].article.id, docs[c.b].article.id) for c in candidates}
     compared = index.all_compared_pairs()
@@ -235,19 +242,21 @@ def run_batch(
     return result, summary
 
 
-def stem_postings(doc: Segmented) -> list[tuple[str, int, int]]:
+def stem_postings(
+    doc: Segmented, stems: Sequence[AbstractSet[str]] | None = None
+) -> list[tuple[str, int, int]]:
     """The ``(kind, key, item)`` band rows by which ``tracer query`` finds ``doc``: one per
     distinct content stem of its content sentences (names included: they are what a story is
-    about)."""
-    stems: set[str] = set()
-    no_names: frozenset[str] = frozenset()
-    for sentence in doc.content:
-        stems |= content_stems(words(sentence.norm), no_names)
-    return [(STEM_KIND, stem_key(stem), 0) for stem in sorted(stems)]
+    about). ``stems`` are its :func:`tracer.candidates.sentence_stems`, if known."""
+    found = set().union(*(sentence_stems(doc) if stems is None else stems))
+    return [(STEM_KIND, stem_key(stem), 0) for stem in sorted(found)]
 
 
+@functools.lru_cache(maxsize=1 << 16)
 def stem_key(stem: str) -> int:
     """A stem's posting key: its 64-bit hash as a signed integer (what SQLite stores).
+
+    Cached: a dump's million postings draw on some tens of thousands of stems.
 
     Example:
         >>> stem_key("grain") == stem_key("grain")
@@ -321,11 +330,14 @@ def _store_articles(
     batch: Sequence[tuple[Segmented, tuple[Attribution, ...]]],
     hashes: dict[str, str],
     run: int,
+    stems: Mapping[str, Sequence[AbstractSet[str]]],
 ) -> None:
     with _commit(index):
         for doc, found in batch:
             index.put_article(doc.article, hashes[doc.article.id], doc, found, run=run)
-        index.put_bands_of({doc.article.id: stem_postings(doc) for doc, _ in batch})
+        index.put_bands_of(
+            {doc.article.id: stem_postings(doc, stems[doc.article.id]) for doc, _ in batch}
+        )
 
 
 def _store_comparisons(index: Index, rows: Sequence[tuple[str, str, Comparison | None]]) -> None:

@@ -128,6 +128,7 @@ def find_candidates(
     config: CandidateConfig | None = None,
     *,
     sketches: Sequence[DocumentSketch] | None = None,
+    stems: Sequence[Sequence[AbstractSet[str]]] | None = None,
 ) -> tuple[CandidatePair, ...]:
     """Pick the article pairs worth aligning without comparing all pairs.
 
@@ -137,8 +138,9 @@ def find_candidates(
     sequences). Each LSH hit is then checked on the MinHash estimate of the two sets' Jaccard.
 
     Whether a pair is picked depends on the two articles and on which stems are common in the
-    corpus, nothing else: no index order, no partitioning by size. ``sketches`` are the
-    articles' :func:`document_sketch` when the caller has them already.
+    corpus, nothing else: no index order, no partitioning by size. ``sketches`` and ``stems``
+    are the articles' :func:`document_sketch` and :func:`sentence_stems` when the caller has
+    them already.
 
     Example:
         >>> from tracer.model import Article
@@ -162,7 +164,9 @@ def find_candidates(
         sketches = [document_sketch(doc, config) for doc in docs]
     for x, y in _document_votes(sketches, config).tolist():
         reasons.setdefault((x, y), set()).add("jaccard")
-    for x, y in _sentence_votes(docs, config).tolist():
+    if stems is None:
+        stems = [sentence_stems(doc) for doc in docs]
+    for x, y in _sentence_votes(stems, config).tolist():
         reasons.setdefault((x, y), set()).add("sentence")
     return tuple(
         CandidatePair(a, b, tuple(sorted(found))) for (a, b), found in sorted(reasons.items())
@@ -237,8 +241,11 @@ def _document_votes(sketches: Sequence[DocumentSketch], config: CandidateConfig)
     return _as_owner_pairs(pairs, [i for i, _ in present])
 
 
-def _sentence_votes(docs: Sequence[Segmented], config: CandidateConfig) -> IntArray:
-    """Article pairs with a pair of sentences sharing distinctive content words.
+def _sentence_votes(
+    per_doc: Sequence[Sequence[AbstractSet[str]]], config: CandidateConfig
+) -> IntArray:
+    """Article pairs with a pair of sentences sharing distinctive content words, from each
+    article's :func:`sentence_stems`.
 
     Stems found in more than ``max_stem_doc_share`` of the articles (and in more than
     ``min_common_stem_docs`` of them) say nothing about a shared passage ("mln", "said", "year")
@@ -246,11 +253,10 @@ def _sentence_votes(docs: Sequence[Segmented], config: CandidateConfig) -> IntAr
     """
     import numpy as np
 
-    per_doc = [sentence_stems(doc) for doc in docs]
     document_frequency: Counter[str] = Counter()
     for sentences in per_doc:
         document_frequency.update(set().union(*sentences) if sentences else set())
-    common = common_stems(document_frequency, len(docs), config)
+    common = common_stems(document_frequency, len(per_doc), config)
 
     owners: list[int] = []
     stem_sets: list[frozenset[str]] = []

@@ -26,6 +26,7 @@ Example:
 
 from __future__ import annotations
 
+import functools
 import hashlib
 from collections.abc import Callable, Collection, Sequence
 from typing import TYPE_CHECKING
@@ -52,13 +53,20 @@ def item_hash(item: str) -> int:
     return int.from_bytes(hashlib.blake2b(item.encode("utf-8"), digest_size=8).digest(), "little")
 
 
+@functools.lru_cache(maxsize=16)
 def permutations(num_perm: int, seed: int) -> tuple[UIntArray, UIntArray]:
-    """The ``(a, b)`` parameters of ``num_perm`` affine permutations, ``a`` odd."""
+    """The ``(a, b)`` parameters of ``num_perm`` affine permutations, ``a`` odd.
+
+    Cached (every article's sketch needs them, and drawing them cost as much as hashing a short
+    article's shingles); the arrays are read-only, so no caller can change another's.
+    """
     import numpy as np
 
     generator = np.random.default_rng(seed)
     a = generator.integers(0, 2**63, num_perm, dtype=np.uint64) * np.uint64(2) + np.uint64(1)
     b = generator.integers(0, 2**63, num_perm, dtype=np.uint64) * np.uint64(2)
+    a.flags.writeable = False
+    b.flags.writeable = False
     return a, b
 
 
@@ -80,6 +88,15 @@ def minhash_signatures(
     """
     import numpy as np
 
+    if len(sets) == 1 and sets[0]:
+        # One set (an article's sketch, once per article): its items are distinct already,
+        # so they are hashed and permuted as they are, without the shared vocabulary.
+        a, b = permutations(num_perm, seed)
+        hashed = np.fromiter(
+            (crc32(item.encode("utf-8")) for item in sets[0]), dtype=np.uint64, count=len(sets[0])
+        )
+        minimum: UIntArray = (hashed[:, None] * a[None, :] + b[None, :]).min(axis=0)
+        return minimum[None, :]
     vocabulary = list(set().union(*sets)) if sets else []
     position = {item: i for i, item in enumerate(vocabulary)}
     hashes = np.fromiter(

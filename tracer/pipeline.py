@@ -39,6 +39,7 @@ from tracer.model import (
     SentenceLink,
     TraceResult,
 )
+from tracer.schedule import Lane, eviction_plan, run_from_both_ends
 from tracer.segment import segment
 from tracer.similarity import FeatureSpace
 
@@ -179,11 +180,14 @@ def bounded_candidates(
     config: TracerConfig,
     *,
     sketches: Sequence[DocumentSketch] | None = None,
+    stems: Sequence[Sequence[set[str]]] | None = None,
     engine: Engine | None = None,
 ) -> tuple[tuple[CandidatePair, ...], tuple[Problem, ...]]:
     """Candidate pairs with at most ``max_partners`` per article, and a warning per article
-    whose pairs were cut. ``engine`` finds the pairs; the cut is made here, on all of them."""
-    found = _engine(engine, 1).find_candidates(docs, config.candidates, sketches)
+    whose pairs were cut. ``engine`` finds the pairs; the cut is made here, on all of them.
+    ``sketches`` and ``stems`` are what candidate search computes per article, when the caller
+    has them already."""
+    found = _engine(engine, 1).find_candidates(docs, config.candidates, sketches, stems)
     kept, dropped = limit_partners(docs, found, config.candidates)
     cap = config.candidates.max_partners
     warnings = tuple(
@@ -318,8 +322,10 @@ def iter_alignments(
     Pairs come back in the order they were compared, which is not ``pairs`` order: pairs are
     ordered so that an article's partners are compared close together (reverse Cuthill-McKee
     over the pair graph), which keeps the per-article features each process caches in use.
-    With ``jobs`` > 1 the pairs are compared in a pool of forked processes, which inherit
-    ``docs`` instead of receiving them; only the comparisons come back.
+    With ``jobs`` > 1 the pairs are compared in forked processes, which inherit ``docs``
+    instead of receiving them; only the comparisons come back. Each process walks a run of
+    the ordered pairs and drops from its cache the article it needs again furthest ahead
+    (:mod:`tracer.schedule`).
     """
     report = on_progress or (lambda stage, done, total: None)
     ordered = locality_order(pairs, len(docs))
@@ -327,24 +333,36 @@ def iter_alignments(
     parallel = jobs > 1 and len(pairs) >= _MIN_PARALLEL_ITEMS
     done = 0
     report("align", 0, len(pairs))
-    _shared["docs"], _shared["config"] = docs, config
+    _shared["docs"], _shared["config"], _shared["chunks"] = docs, config, chunks
     # Each process caches the features of this many articles (about 65 kB each). Twice as many
     # saved a sixth of the feature builds on Reuters but took the run over 2 GB.
     _shared["space"] = FeatureSpace(config, max_articles=_ALIGN_CACHE_ARTICLES)
     try:
         with _one_blas_thread():
-            # Runs of consecutive chunks per worker: a worker's cache then holds the articles
-            # its next chunks need (the pairs are in locality order).
-            run = max(1, len(chunks) // (8 * max(jobs, 1)))
             settle = max(1, _SETTLE_EVERY // _ALIGN_CHUNK)
-            results = _run(_align_chunk, chunks, jobs if parallel else 1, run, settle)
-            for chunk, found in zip(chunks, results, strict=True):
+            for index, found in _walk_chunks(len(chunks), jobs if parallel else 1, settle):
+                chunk = chunks[index]
                 for (a, b), parts in zip(chunk, found, strict=True):
                     yield a, b, None if parts is None else Comparison(docs[a], docs[b], *parts)
                 done += len(chunk)
                 report("align", done, len(pairs))
     finally:
         _shared.clear()
+
+
+def _walk_chunks(count: int, jobs: int, settle_every: int) -> Iterator[tuple[int, Any]]:
+    """``(index, _align_planned(index, walk))`` for every chunk, in ``jobs`` forked processes if
+    > 1; results frozen out of the collector's sight as :func:`_run` does."""
+    if jobs <= 1 or not _can_fork():
+        walk = (0, count - 1, 1)
+        yield from _settled(((i, _align_planned(i, walk)) for i in range(count)), settle_every)
+        return
+    gc.freeze()  # see _run
+    try:
+        yield from _settled(run_from_both_ends(_align_planned, count, jobs), settle_every)
+    finally:
+        if not _keeping:
+            gc.unfreeze()
 
 
 def locality_order(pairs: Sequence[tuple[int, int]], size: int) -> list[tuple[int, int]]:
@@ -376,10 +394,30 @@ def locality_order(pairs: Sequence[tuple[int, int]], size: int) -> list[tuple[in
     return [(int(a), int(b)) for a, b in ends[order]]
 
 
-def _align_chunk(pairs: Sequence[tuple[int, int]]) -> list[tuple[Any, ...] | None]:
-    """Compare a chunk of pairs in this process; the articles themselves are not sent back."""
+def _align_planned(index: int, walk: Lane) -> list[tuple[Any, ...] | None]:
+    """Compare chunk ``index`` in this process, which walks the chunks along ``walk``: before
+    each pair, the articles the walk's :func:`~tracer.schedule.eviction_plan` drops there leave
+    the feature cache. The articles themselves are not sent back."""
     docs, config, space = _shared["docs"], _shared["config"], _shared["space"]
-    return [alignment_parts(docs[a], docs[b], config, space) for a, b in pairs]
+    chunks: list[list[tuple[int, int]]] = _shared["chunks"]
+    plans: dict[Lane, tuple[dict[int, tuple[int, ...]], dict[int, int]]]
+    plans = _shared.setdefault("plans", {})
+    if walk not in plans:
+        first, last, step = walk
+        order = range(first, last + step, step)
+        sequence: list[tuple[int, int]] = []
+        starts: dict[int, int] = {}
+        for i in order:
+            starts[i] = len(sequence)
+            sequence.extend(chunks[i])
+        plans[walk] = (eviction_plan(sequence, space.max_articles), starts)
+    plan, starts = plans[walk]
+    found = []
+    for position, (a, b) in enumerate(chunks[index], start=starts[index]):
+        for article in plan.get(position, ()):
+            space.forget(docs[article])
+        found.append(alignment_parts(docs[a], docs[b], config, space))
+    return found
 
 
 def alignment_parts(

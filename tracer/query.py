@@ -15,12 +15,11 @@ from collections import Counter
 from dataclasses import dataclass
 
 from tracer.api import compare
-from tracer.batch import STEM_KIND, stem_key
+from tracer.batch import STEM_KIND, stem_postings
 from tracer.config import TracerConfig
 from tracer.index import Index
 from tracer.model import Article, Comparison, Segmented
 from tracer.segment import segment
-from tracer.tokens import content_stems, words
 
 DEFAULT_CANDIDATES = 50
 
@@ -69,11 +68,7 @@ def likely_sources(
     config = config or TracerConfig()
     furniture = frozenset(json.loads(index.get_meta("furniture") or "[]"))
     query = segment(article, boilerplate_lines=furniture)
-    no_names: frozenset[str] = frozenset()
-    stems: set[str] = set()
-    for sentence in query.content:
-        stems |= content_stems(words(sentence.norm), no_names)
-    keys = sorted({stem_key(stem) for stem in stems})
+    keys = sorted({key for _, key, _ in stem_postings(query)})
     total = index.article_count()
     limit_docs = max(
         config.candidates.min_common_stem_docs, config.candidates.max_stem_doc_share * total

@@ -210,8 +210,7 @@ class FeatureSpace:
             self._terms[key] = (
                 doc,
                 ArticleTerms(
-                    _count_rows(word_terms),
-                    _char_rows(texts),
+                    SentenceTerms.join(_char_rows(texts), _count_rows(word_terms)),
                     profile,
                     tokens,
                     tuple(
@@ -234,14 +233,12 @@ class FeatureSpace:
         last = self._last_pair
         if last is not None and last[0] is a and last[1] is b:
             return last[2]
-        a_terms, b_terms = self.terms(a), self.terms(b)
-        word, word_cosine = _pair_scores(a_terms.word, b_terms.word)
-        char, char_cosine = _pair_scores(a_terms.char, b_terms.char)
-        weight = self.config.align.word_weight
+        combined, word_cosine, char_cosine = _pair_scores(
+            self.terms(a).sentences, self.terms(b).sentences, self.config.align.word_weight
+        )
         # Rounded well below any threshold or reported digit, so that the order of the two
         # articles (and the BLAS kernel it selects) cannot change how equal scores tie.
-        combined = np.round(weight * word + (1.0 - weight) * char, 12)
-        features = PairFeatures(combined, word_cosine, char_cosine)
+        features = PairFeatures(np.round(combined, 12), word_cosine, char_cosine)
         self._last_pair = (a, b, features)
         return features
 
@@ -305,13 +302,49 @@ def term_rows(indptr: IntArray, indices: IntArray, counts: FloatArray) -> TermRo
 
 
 @dataclass(frozen=True, slots=True)
+class SentenceTerms:
+    """An article's sentences as rows of character n-gram counts and word term counts at once:
+    :class:`TermRows` of the two kinds joined, the character n-grams first.
+
+    Character n-gram ids are negative and word ids are not, so the joined ids stay sorted and
+    distinct, and one search finds the terms a pair shares of both kinds. ``char_terms`` and
+    ``char_entries`` say where the character part of ``terms`` and of the entries ends.
+    """
+
+    rows: int
+    terms: IntArray
+    frequency: IntArray
+    positions: IntArray
+    row_of: IntArray
+    log_tf: FloatArray
+    char_terms: int
+    char_entries: int
+
+    @classmethod
+    def join(cls, char: TermRows, word: TermRows) -> SentenceTerms:
+        """The two kinds of rows of one article's sentences (character ids negative, word ids
+        not) as one."""
+        import numpy as np
+
+        return cls(
+            char.rows,
+            np.concatenate([char.terms, word.terms]),
+            np.concatenate([char.frequency, word.frequency]),
+            np.concatenate([char.positions, word.positions + np.int32(len(char.terms))]),
+            np.concatenate([char.row_of, word.row_of]),
+            np.concatenate([char.log_tf, word.log_tf]),
+            len(char.terms),
+            len(char.positions),
+        )
+
+
+@dataclass(frozen=True, slots=True)
 class ArticleTerms:
-    """What comparisons need of one article, per content sentence: word and character term
+    """What comparisons need of one article, per content sentence: character and word term
     counts, lower-cased words, and ``(word, stem)`` of the words that may be content words
     (whether one is depends on the names of the pair); plus the article's case profile."""
 
-    word: TermRows
-    char: TermRows
+    sentences: SentenceTerms
     profile: tuple[frozenset[str], frozenset[str]]
     tokens: tuple[tuple[str, ...], ...]
     stems: tuple[tuple[tuple[str, str], ...], ...]
@@ -379,7 +412,8 @@ def _char_rows(texts: Sequence[str]) -> TermRows:
     space on both sides, every window of 3 to 5 characters inside the padded word; a padded
     word shorter than 5 gives its windows up to its own length), but hashed in arrays instead of
     built as strings: an article is one vectorised pass, not a Python loop per n-gram. A window's
-    id is a 64-bit polynomial hash of its code points, seeded by its length.
+    id is a 64-bit polynomial hash of its code points, seeded by its length, with the top bit
+    set: a negative id, never equal to a word's (see :class:`SentenceTerms`).
     """
     import numpy as np
 
@@ -412,7 +446,7 @@ def _char_rows(texts: Sequence[str]) -> TermRows:
             value = value * base + codes[starts + offset]
         hashes.append(value)
         sentences.append(owner[word_of[starts]])
-    value = np.concatenate(hashes)
+    value = np.concatenate(hashes) | np.uint64(1 << 63)
     sentence = np.concatenate(sentences)
     order = np.lexsort((value, sentence))
     value, sentence = value[order], sentence[order]
@@ -426,30 +460,55 @@ def _char_rows(texts: Sequence[str]) -> TermRows:
     )
 
 
-def _pair_scores(a: TermRows, b: TermRows) -> tuple[FloatArray, float]:
-    """Cosines of every row of ``a`` with every row of ``b``, and of the two articles whole.
+def _pair_scores(
+    a: SentenceTerms, b: SentenceTerms, word_weight: float
+) -> tuple[FloatArray, float, float]:
+    """Sentence similarities of every row of ``a`` with every row of ``b`` (the weighted mean of
+    their word and character cosines), and the word and character cosines of the two articles.
 
-    Rows are weighted as scikit-learn's ``TfidfVectorizer(sublinear_tf=True, norm="l2")`` would
-    after fitting on both sides' sentences: tf = 1 + ln(count), idf = ln((1 + n) / (1 + df)) + 1,
-    rows scaled to unit length. A term's df over the pair is its frequency in each article
-    added up over the terms they share. Only shared terms can contribute to a dot product, so
-    the products run on small dense blocks of those terms. A whole article is the sum of its
-    unit rows.
+    Each kind of row is weighted as scikit-learn's ``TfidfVectorizer(sublinear_tf=True,
+    norm="l2")`` would after fitting on both sides' sentences: tf = 1 + ln(count), idf =
+    ln((1 + n) / (1 + df)) + 1, rows scaled to unit length. A term's df over the pair is its
+    frequency in each article added up over the terms they share. Only shared terms can
+    contribute to a dot product, so the products run on a small dense block of those terms per
+    side, both kinds side by side, the character columns scaled by ``sqrt(1 - word_weight)``
+    and the word columns by ``sqrt(word_weight)``: one product gives the weighted mean. A whole
+    article is the sum of its unit rows of each kind.
     """
     import numpy as np
 
     if not len(a.positions) or not len(b.positions):
-        return np.zeros((a.rows, b.rows)), 0.0
+        return np.zeros((a.rows, b.rows)), 0.0, 0.0
     rows = a.rows + b.rows
     in_a, in_b = _shared_terms(a.terms, b.terms)
     a_weights, a_sum = _weights(a, in_a, b.frequency[in_b], rows)
     b_weights, b_sum = _weights(b, in_b, a.frequency[in_a], rows)
-    a_dense = _shared_block(a, a_weights, in_a)
-    b_dense = _shared_block(b, b_weights, in_b)
+    # Shared ids are in increasing order, so the shared character n-grams come first. Both
+    # blocks are scaled alike, so that swapping the articles only transposes the products.
+    shared_chars = int(np.count_nonzero(in_a < a.char_terms))
+    scale = np.full(len(in_a), np.sqrt(word_weight))
+    scale[:shared_chars] = np.sqrt(1.0 - word_weight)
+    a_dense = _shared_block(a, a_weights, in_a, scale)
+    b_dense = _shared_block(b, b_weights, in_b, scale)
     similarity: FloatArray = a_dense @ b_dense.T
-    norm = float(np.linalg.norm(a_sum) * np.linalg.norm(b_sum))
-    dot = float(a_sum[in_a] @ b_sum[in_b])
-    return similarity, dot / norm if norm > 0.0 else 0.0
+    word_cosine = _cosine(
+        float(a_sum[in_a[shared_chars:]] @ b_sum[in_b[shared_chars:]]),
+        a_sum[a.char_terms :],
+        b_sum[b.char_terms :],
+    )
+    char_cosine = _cosine(
+        float(a_sum[in_a[:shared_chars]] @ b_sum[in_b[:shared_chars]]),
+        a_sum[: a.char_terms],
+        b_sum[: b.char_terms],
+    )
+    return similarity, word_cosine, char_cosine
+
+
+def _cosine(dot: float, x: FloatArray, y: FloatArray) -> float:
+    import numpy as np
+
+    norm = float(np.linalg.norm(x) * np.linalg.norm(y))
+    return dot / norm if norm > 0.0 else 0.0
 
 
 def _shared_terms(a: IntArray, b: IntArray) -> tuple[IntArray, IntArray]:
@@ -478,29 +537,37 @@ def _shared_terms(a: IntArray, b: IntArray) -> tuple[IntArray, IntArray]:
 
 
 def _weights(
-    side: TermRows, shared: IntArray, other_frequency: IntArray, rows: int
+    side: SentenceTerms, shared: IntArray, other_frequency: IntArray, rows: int
 ) -> tuple[FloatArray, FloatArray]:
-    """Unit-row TF-IDF weights of one side's entries, and the side's sum per distinct term."""
+    """Unit-row TF-IDF weights of one side's entries (each kind of row of unit length on its
+    own), and the side's sum per distinct term."""
     import numpy as np
 
     frequency = side.frequency.copy()
     frequency[shared] += other_frequency
     idf = np.log((1.0 + rows) / (1.0 + frequency)) + 1.0
     weights = side.log_tf * idf[side.positions]
-    norms = np.sqrt(np.bincount(side.row_of, weights=weights * weights, minlength=side.rows))
-    weights /= np.where(norms > 0.0, norms, 1.0)[side.row_of]
+    squares = weights * weights
+    for kind in (slice(None, side.char_entries), slice(side.char_entries, None)):
+        row_of = side.row_of[kind]
+        norms = np.sqrt(np.bincount(row_of, weights=squares[kind], minlength=side.rows))
+        weights[kind] /= np.where(norms > 0.0, norms, 1.0)[row_of]
     total = np.bincount(side.positions, weights=weights, minlength=len(side.terms))
     return weights, total.astype(np.float64, copy=False)
 
 
-def _shared_block(side: TermRows, weights: FloatArray, shared: IntArray) -> FloatArray:
-    """The side's rows restricted to the shared terms, as a dense (rows x shared) array."""
+def _shared_block(
+    side: SentenceTerms, weights: FloatArray, shared: IntArray, scale: FloatArray
+) -> FloatArray:
+    """The side's rows restricted to the shared terms, as a dense (rows x shared) array, each
+    shared term's column multiplied by its ``scale``."""
     import numpy as np
 
     column = np.full(len(side.terms), -1, dtype=np.int64)
     column[shared] = np.arange(len(shared))
     columns = column[side.positions]
     keep = columns >= 0
+    kept = columns[keep]
     block = np.zeros((side.rows, len(shared)))
-    block[side.row_of[keep], columns[keep]] = weights[keep]
+    block[side.row_of[keep], kept] = weights[keep] * scale[kept]
     return block

@@ -73,9 +73,11 @@ class Engine(Protocol):
         docs: Sequence[Segmented],
         config: CandidateConfig,
         sketches: Sequence[DocumentSketch] | None = None,
+        stems: Sequence[Sequence[set[str]]] | None = None,
     ) -> tuple[CandidatePair, ...]:
         """The candidate pairs of ``docs`` (:func:`tracer.candidates.find_candidates`), in
-        ``(a, b)`` order; ``sketches`` are the docs' sketches if the caller has them."""
+        ``(a, b)`` order; ``sketches`` and ``stems`` are the docs' sketches and
+        :func:`tracer.candidates.sentence_stems` if the caller has them."""
         ...
 
     def align(
@@ -126,11 +128,12 @@ class LocalEngine:
         docs: Sequence[Segmented],
         config: CandidateConfig,
         sketches: Sequence[DocumentSketch] | None = None,
+        stems: Sequence[Sequence[set[str]]] | None = None,
     ) -> tuple[CandidatePair, ...]:
         """See :meth:`Engine.find_candidates`."""
         from tracer.candidates import find_candidates
 
-        return find_candidates(docs, config, sketches=sketches)
+        return find_candidates(docs, config, sketches=sketches, stems=stems)
 
     def align(
         self,

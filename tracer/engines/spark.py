@@ -260,10 +260,12 @@ class SparkEngine:
         docs: Sequence[Segmented],
         config: CandidateConfig,
         sketches: Sequence[DocumentSketch] | None = None,
+        stems: Sequence[Sequence[set[str]]] | None = None,
     ) -> tuple[CandidatePair, ...]:
         """The pairs :func:`tracer.candidates.find_candidates` picks, found on the executors.
 
-        ``sketches`` are not needed: the executors hold them, or compute them again.
+        ``sketches`` and ``stems`` are not needed: the executors hold them, or compute them
+        again.
         """
         from tracer.candidates import CandidatePair, find_candidates
 
