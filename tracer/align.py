@@ -338,27 +338,29 @@ def label_for(overlap: float, config: AlignConfig) -> Label:
 class _Overlaps:
     """:func:`token_overlap` of runs of sentences of a pair, each computed once.
 
-    A sentence of ``a`` linked to sentences of ``b`` is measured against them for its link
-    and again for the aligned pair it forms (the same sentences, most often), and the
-    matcher is the costliest step of an alignment.
+    A sentence linked to sentences of the other article is measured against them for its
+    link, its counterpart (when the link is one to one) for its own link, and the aligned pair
+    they form for the pair: the same two runs, most often, and the matcher is the costliest
+    step of an alignment. The runs are always given to the matcher with ``a``'s first: the
+    measure means the same both ways, and the matcher's tie-breaking (which can differ by a
+    token between the two orders) then never makes two linked sentences disagree on a label.
     """
 
     def __init__(
         self, a_tokens: Mapping[int, Sequence[str]], b_tokens: Mapping[int, Sequence[str]]
     ) -> None:
-        self._tokens = (a_tokens, b_tokens)
-        self._known: dict[tuple[int, tuple[int, ...], tuple[int, ...]], float] = {}
+        self._a_tokens, self._b_tokens = a_tokens, b_tokens
+        self._known: dict[tuple[tuple[int, ...], tuple[int, ...]], float] = {}
 
     def __call__(self, side: int, own: tuple[int, ...], others: tuple[int, ...]) -> float:
         """Overlap of the ``own`` sentences of article ``side`` (0 is ``a``) with the
-        ``others`` of the other article, in that order (the measure is not symmetric)."""
-        key = (side, own, others)
+        ``others`` of the other article."""
+        key = (own, others) if side == 0 else (others, own)
         found = self._known.get(key)
         if found is None:
-            own_tokens, other_tokens = self._tokens[side], self._tokens[1 - side]
             found = token_overlap(
-                [t for index in own for t in own_tokens[index]],
-                [t for index in others for t in other_tokens[index]],
+                [t for index in key[0] for t in self._a_tokens[index]],
+                [t for index in key[1] for t in self._b_tokens[index]],
             )
             self._known[key] = found
         return found

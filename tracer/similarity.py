@@ -142,17 +142,23 @@ def article_shingles(doc: Segmented, size: int = 3) -> set[str]:
 
 
 def minhash(items: Iterable[str], config: CandidateConfig | None = None) -> Any:
-    """A datasketch ``MinHash`` of ``items`` with the configured permutations and seed."""
+    """A datasketch ``MinHash`` of ``items`` with the configured permutations and seed.
+
+    Items are hashed with CRC-32, as for candidate search (:mod:`tracer.lsh`), rather than
+    datasketch's default SHA-1: a third of the time, and as good a spread for a few hundred
+    shingles.
+    """
     from datasketch import MinHash
 
     config = config or CandidateConfig()
     signature = MinHash(
         num_perm=config.num_perm,
         seed=config.seed,
+        hashfunc=crc32,
         permutations=(template := _template(config.num_perm, config.seed)).permutations,
         scheme=template.scheme,
     )
-    signature.update_batch([item.encode("utf-8") for item in sorted(items)])
+    signature.update_batch([item.encode("utf-8") for item in items])
     return signature
 
 
