@@ -288,18 +288,21 @@ def _best_with_extras(
     """Indices of the best counterpart and of further ones that cover more of ``own_stems``."""
     import numpy as np
 
-    order = [int(i) for i in np.argsort(-scores, kind="stable")]
-    # A zero score means "not eligible", whatever the thresholds say.
-    if not order or scores[order[0]] <= 0.0 or scores[order[0]] < config.min_similarity:
+    if not len(scores):
         return []
-    chosen = [order[0]]
-    covered = own_stems & other_stems[order[0]]
-    for candidate in order[1:]:
-        if scores[candidate] <= 0.0 or scores[candidate] < config.secondary_similarity:
-            break
+    best = int(np.argmax(scores))  # the first of equal maxima, as a stable sort puts first
+    # A zero score means "not eligible", whatever the thresholds say.
+    if scores[best] <= 0.0 or scores[best] < config.min_similarity:
+        return []
+    chosen = [best]
+    covered = own_stems & other_stems[best]
+    # The further counterparts, best first (equal scores in index order), while they reach
+    # the secondary bar.
+    strong = np.flatnonzero((scores > 0.0) & (scores >= config.secondary_similarity))
+    for candidate in strong[np.argsort(-scores[strong], kind="stable")].tolist():
         # A sentence drawing on two sentences draws on neighbours; a distant one is a
         # coincidence of topic, and would stretch the passage over text that was not reused.
-        if abs(candidate - order[0]) > config.max_extra_distance:
+        if candidate == best or abs(candidate - best) > config.max_extra_distance:
             continue
         gain = (own_stems & other_stems[candidate]) - covered
         if len(gain) >= config.min_shared_content_words and len(gain) >= 0.2 * len(own_stems):
@@ -590,15 +593,15 @@ def _founds_passage(a_sentence: Sentence, b_sentence: Sentence) -> bool:
     subject ("Quick Links", "Residential Real Estate Appraisals"): a match between two of them
     is site furniture, not a reused passage, unless it touches one.
     """
+    if not (_is_furniture(a_sentence) or _is_furniture(b_sentence)):
+        return True  # the common case, and the cheaper test
     shared = _content_stems(a_sentence.text, lower=False) & _content_stems(
         b_sentence.text, lower=False
     )
     written_lower = _content_stems(a_sentence.text, lower=True) | _content_stems(
         b_sentence.text, lower=True
     )
-    if len(shared & written_lower) >= _MIN_PROSE_WORDS:
-        return True
-    return not (_is_furniture(a_sentence) or _is_furniture(b_sentence))
+    return len(shared & written_lower) >= _MIN_PROSE_WORDS
 
 
 def _content_stems(text: str, *, lower: bool) -> set[str]:
@@ -805,7 +808,10 @@ def _shared_runs(
         return []
     own = [(m.start(), m.end(), m.group().lower()) for m in WORD_PATTERN.finditer(sentence.text)]
     theirs = [w.lower() for i in counterparts for w in words(other.sentences[i].text)]
-    matcher = difflib.SequenceMatcher(None, [w for _, _, w in own], theirs, autojunk=False)
+    mine = [w for _, _, w in own]
+    if mine == theirs and mine:
+        return [(own[0][0], own[-1][1])]  # one run of everything: what the matcher finds
+    matcher = difflib.SequenceMatcher(None, mine, theirs, autojunk=False)
     minimum = min(minimum, len(theirs))
     return [
         (own[block.a][0], own[block.a + block.size - 1][1])
