@@ -319,6 +319,10 @@ class Index:
             connection.execute("PRAGMA foreign_keys = ON")
             connection.execute("PRAGMA journal_mode = WAL")
             connection.execute("PRAGMA synchronous = NORMAL")
+            # 16 MiB of page cache instead of 2: a batch's stem postings go into the band
+            # table's B-tree all over its key range, and with the default cache each insert
+            # read its pages back from the file (a quarter faster on Reuters-21578).
+            connection.execute("PRAGMA cache_size = -16384")
         except sqlite3.OperationalError as error:
             raise TracerError(f"{self._path}: cannot write index: {error}") from error
         self._migrate()
