@@ -111,3 +111,37 @@ def test_one_sets_signature_is_what_it_gets_among_others() -> None:
         alone = minhash_signatures([items], 64, 3)
         among = minhash_signatures([{"other", "set"}, items, set()], 64, 3)
         assert np.array_equal(alone[0], among[1])
+
+
+def test_the_quick_first_check_keeps_exactly_the_pairs_the_full_check_keeps() -> None:
+    """Signatures that agree in their low 16 bits but not in full must not pass."""
+    import numpy as np
+
+    from tracer.candidates import _checked_pairs, band_layout, estimate_passes
+    from tracer.lsh import band_keys, candidate_pairs
+
+    generator = np.random.default_rng(5)
+    base = generator.integers(0, 2**63, size=(400, 32), dtype=np.uint64)
+    rows = [base]
+    for share, step in ((0.3, 1), (0.3, 1 << 20), (0.65, 1 << 20)):
+        # Near copies of the rows, with a share of their values changed: in the low 16 bits,
+        # or only above them (the quick check sees those copies as identical; the full check
+        # rejects the most changed ones).
+        copy = base.copy()
+        copy[generator.random(copy.shape) < share] += np.uint64(step)
+        rows.append(copy)
+    signatures = np.vstack(rows)
+    sizes = [int(s) for s in generator.integers(3, 40, size=len(signatures))]
+    found = _checked_pairs(signatures, sizes, 0.5, 3)
+    size = np.asarray(sizes, dtype=np.float64)
+
+    def full(pairs: np.ndarray) -> np.ndarray:
+        return estimate_passes(
+            signatures[pairs[:, 0]], signatures[pairs[:, 1]],
+            size[pairs[:, 0]], size[pairs[:, 1]], 0.5, 3,
+        )  # fmt: skip
+
+    keys = band_keys(signatures, *band_layout(0.5, 32))
+    expected = candidate_pairs(keys, where=full)
+    assert len(expected) > 0
+    assert found.tolist() == expected.tolist()
