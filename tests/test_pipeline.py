@@ -53,7 +53,9 @@ def test_nested_runs_unfreeze_only_when_the_outer_one_ends() -> None:
         return frozen_inside, gc.get_freeze_count()
 
     inside, after_inner = outer()
-    assert inside > 0 and after_inner == inside
+    # Still frozen after the inner run (unfreezing would leave none); a frozen object may
+    # have been freed meanwhile, so the count need not be the same.
+    assert inside > 0 and after_inner > 0
     assert gc.get_freeze_count() == 0
 
 
