@@ -154,7 +154,7 @@ def run_from_both_ends(
                 dead = [w.exitcode for w in workers if w.exitcode not in (None, 0)]
                 if dead:
                     raise RuntimeError(
-                        f"an alignment process ended unexpectedly (exit code {dead[0]})"
+                        f"a worker process ended unexpectedly (exit code {dead[0]})"
                     ) from None
                 continue
             if message == _DONE:
