@@ -9,6 +9,7 @@ from collections import OrderedDict
 
 import pytest
 
+from tracer.errors import TracerError
 from tracer.export import edges_csv, passages_jsonl
 from tracer.model import Article
 from tracer.pipeline import trace
@@ -106,7 +107,7 @@ def die_at_three(index: int, walk: tuple[int, int, int]) -> int:
 
 
 def test_a_killed_worker_stops_the_run_with_an_error() -> None:
-    with pytest.raises(RuntimeError, match="ended unexpectedly"):
+    with pytest.raises(TracerError, match=r"worker process was killed \(signal 9\)"):
         list(run_from_both_ends(die_at_three, 12, 2))
 
 

@@ -28,6 +28,8 @@ from collections.abc import Callable, Iterator, Sequence
 from dataclasses import dataclass
 from typing import Any
 
+from tracer.errors import TracerError
+
 Lane = tuple[int, int, int]
 """``(first, last, step)``: a process's walk over chunk indices, ``first`` to ``last``
 inclusive, ``step`` +1 or -1."""
@@ -125,7 +127,7 @@ def run_from_both_ends(
     Two processes on one lane claim chunks from its two ends under a lock until they meet, so
     each chunk is done exactly once. ``function`` learns the lane it is called for, so that it
     can plan for the chunks that process will do next. A worker's exception is raised here;
-    a worker that dies without one (killed) raises :class:`RuntimeError`.
+    a worker that dies without one (killed) raises :class:`~tracer.errors.TracerError`.
     """
     context = multiprocessing.get_context("fork")
     walks = lanes(chunks, jobs)
@@ -153,9 +155,7 @@ def run_from_both_ends(
             except queue.Empty:
                 dead = [w.exitcode for w in workers if w.exitcode not in (None, 0)]
                 if dead:
-                    raise RuntimeError(
-                        f"a worker process ended unexpectedly (exit code {dead[0]})"
-                    ) from None
+                    raise TracerError(_died(dead[0])) from None
                 continue
             if message == _DONE:
                 running -= 1
@@ -172,6 +172,21 @@ def run_from_both_ends(
                 worker.terminate()
             worker.join()
         results.close()
+
+
+def _died(exit_code: int) -> str:
+    """What to tell the user about a worker that ended without reporting (the OOM killer,
+    most often).
+
+    Example:
+        >>> _died(-9).split(",")[0]
+        'a worker process was killed (signal 9)'
+    """
+    how = f"was killed (signal {-exit_code})" if exit_code < 0 else f"exited with {exit_code}"
+    return (
+        f"a worker process {how}, perhaps for want of memory: run again with fewer --jobs "
+        "(tracer batch resumes where it stopped)"
+    )
 
 
 def _walk(
