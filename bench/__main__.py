@@ -39,6 +39,7 @@ BENCHMARKS: dict[str, tuple[str, Mode, bool]] = {
     "startup": ("bench.startup", "full", False),
     "pan13-quick": ("bench.pan13", "quick", True),
     "pan13": ("bench.pan13", "full", True),
+    "pan13-synthetic": ("bench.pan13_synthetic", "full", True),
     "msrp": ("bench.msrp", "full", True),
     "stsb": ("bench.stsb", "full", True),
     "clough": ("bench.clough", "full", True),
@@ -48,7 +49,18 @@ BENCHMARKS: dict[str, tuple[str, Mode, bool]] = {
 }
 GROUPS: dict[str, tuple[str, ...]] = {
     "quick": ("seeds", "startup", "msrp", "stsb", "clough", "stemma", "pan13-quick"),
-    "all": ("seeds", "startup", "msrp", "stsb", "clough", "stemma", "pan13", "reuters", "spark"),
+    "all": (
+        "seeds",
+        "startup",
+        "msrp",
+        "stsb",
+        "clough",
+        "stemma",
+        "pan13",
+        "pan13-synthetic",
+        "reuters",
+        "spark",
+    ),
 }
 README = REPO_ROOT / "README.md"
 

@@ -224,7 +224,15 @@ def quick_subset(pairs: Sequence[PanPair], per_category: int) -> tuple[PanPair, 
     return tuple(chosen)
 
 
-def _rows(by_split: dict[str, dict[str, Any]], target_column: str | None) -> tuple[Row, ...]:
+def pan13_rows(
+    by_split: dict[str, dict[str, Any]],
+    target_column: str | None,
+    categories: Sequence[str] = CATEGORIES,
+) -> tuple[Row, ...]:
+    """The table rows of PAN figures per split, for ``categories`` and overall, with the
+    targets checked on ``target_column`` (``None``: no targets); the negatives' row only when
+    ``categories`` are PAN's own."""
+
     def values(get: Any) -> dict[str, Any]:
         return {split: get(figures) for split, figures in by_split.items()}
 
@@ -232,7 +240,7 @@ def _rows(by_split: dict[str, dict[str, Any]], target_column: str | None) -> tup
         return Target(op, value, target_column) if target_column else None
 
     rows = []
-    for category in (*CATEGORIES, OVERALL):
+    for category in (*categories, OVERALL):
         name = SHORT_NAMES[category]
         rows.append(
             Row(
@@ -250,7 +258,7 @@ def _rows(by_split: dict[str, dict[str, Any]], target_column: str | None) -> tup
                     "3f",
                 )
             )
-    for category in (*CATEGORIES, OVERALL):
+    for category in (*categories, OVERALL):
         expected = "copied" if category == "02-no-obfuscation" else "paraphrased"
         if category == OVERALL:
             expected = "expected"
@@ -261,6 +269,8 @@ def _rows(by_split: dict[str, dict[str, Any]], target_column: str | None) -> tup
                 "3f",
             )
         )
+    if tuple(categories) != CATEGORIES:
+        return tuple(rows)
     rows.append(
         Row(
             "false-positive chars on negatives (01)",
@@ -292,7 +302,7 @@ def run(context: RunContext) -> BenchResult:
         name=name,
         title=title,
         columns=tuple(splits),
-        rows=_rows(by_split, target_column),
+        rows=pan13_rows(by_split, target_column),
         parameters={
             "config": "TracerConfig() defaults",
             "direction": "compare(a=source document, b=suspicious document)",

@@ -367,3 +367,36 @@ def test_two_linked_sentences_agree_on_their_overlap() -> None:
     (link_a,), (link_b,) = alignment.links_a, alignment.links_b
     assert link_a.counterparts == (0,) and link_b.counterparts == (0,)
     assert link_a.overlap == link_b.overlap == alignment.pairs[0].overlap
+
+
+def _own_sentences(count: int, seed: int) -> list[str]:
+    """``count`` sentences that share no content word with one another or with anything else."""
+    syllables = ["ka", "lo", "mi", "nu", "pe", "ri", "so", "tu", "va", "ze"]
+    made_up = [x + y + z for x in syllables for y in syllables for z in syllables if x != y != z]
+    words = made_up[seed * count * 4 : (seed + 1) * count * 4]
+    return [
+        f"The {words[4 * i]} {words[4 * i + 1]} praised {words[4 * i + 2]} over {words[4 * i + 3]}."
+        for i in range(count)
+    ]
+
+
+TAKEN = [
+    "The city council approved a new budget for public schools on Tuesday.",
+    "Teachers will receive a five percent raise starting in January.",
+    "Whisk the eggs with sugar until pale and fluffy before adding flour.",
+    "Fold in the flour gently and bake the cake for twenty minutes.",
+]
+
+
+def test_two_copies_with_other_text_between_them_in_both_articles_are_two_passages() -> None:
+    a = " ".join([*TAKEN[:2], *_own_sentences(4, 0), *TAKEN[2:4]])
+    b = " ".join([*TAKEN[:2], *_own_sentences(4, 1), *TAKEN[2:4]])
+    assert [(p.a_sentences, p.b_sentences, p.label) for p in compare(a, b).passages] == [
+        ((0, 1), (0, 1), "copied"),
+        ((6, 7), (6, 7), "copied"),
+    ]
+    # Allowed a longer gap, a copy bridges it (as a paraphrase does by default).
+    loose = TracerConfig(align=AlignConfig(copy_gap=4))
+    assert [(p.a_sentences, p.b_sentences) for p in compare(a, b, loose).passages] == [
+        ((0, 1, 6, 7), (0, 1, 6, 7))
+    ]

@@ -323,3 +323,54 @@ def test_missing_evaluation_data_is_a_clear_error(tmp_path: Path) -> None:
     assert "bench: error: /nonexistent: evaluation data not found" in done.stderr
     assert "Traceback" not in done.stderr
     assert not list(tmp_path.iterdir()), "nothing may run (or be written) without the data"
+
+
+def _negative_pair() -> PanPair:
+    source = (
+        "The harbour authority approved the dredging plan on Monday.\n"
+        "Work on the northern basin will start in spring and last two years. "
+        "Fishermen fear the noise will drive the cod away from the bay.\n"
+        "The authority promised to pay for new nets and a study of the fish.\n"
+    )
+    host = (
+        "Tourism in the region grew again last summer.\n"
+        "Hotels along the coast reported record bookings in August.\n"
+        "Local restaurants hired more staff than in any year before.\n"
+    )
+    return PanPair("01-no-plagiarism", "susp-1.txt", "src-1.txt", host, source, ())
+
+
+def test_synthetic_cases_point_at_the_inserted_text_and_its_source() -> None:
+    from bench.pan13_synthetic import synthetic_pairs
+
+    negative = _negative_pair()
+    made = synthetic_pairs([negative], variants=3, seed=1)
+    assert [pair.category[:2] for pair in made] == ["02"] * 3 + ["03"] * 3
+    assert made == synthetic_pairs([negative], variants=3, seed=1)
+    for pair in made:
+        assert pair.source_text == negative.source_text
+        assert pair.suspicious_id != negative.suspicious_id
+        assert pair.cases
+        inserted = sum(case.suspicious_span.length + 1 for case in pair.cases)
+        assert len(pair.suspicious_text) == len(negative.suspicious_text) + inserted
+        for case in pair.cases:
+            taken = case.suspicious_span.slice(pair.suspicious_text)
+            original = " ".join(case.source_span.slice(pair.source_text).split())
+            if pair.category.startswith("02"):
+                assert taken == original
+            # Whole sentences of the source, inserted at a line start of the host.
+            assert pair.suspicious_text[case.suspicious_span.start - 1] == "\n"
+            assert original[-1] in ".!?"
+
+
+def test_random_obfuscation_touches_some_words_with_host_words() -> None:
+    import random
+
+    from bench.pan13_synthetic import obfuscate
+
+    words = [f"w{i}" for i in range(200)]
+    changed = obfuscate(words, ["HOST"], random.Random(3))
+    kept = len(set(changed) & set(words))
+    assert 0.55 * len(words) < kept < 0.95 * len(words)
+    assert "HOST" in changed
+    assert set(changed) <= {*words, "HOST"}

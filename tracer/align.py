@@ -477,30 +477,45 @@ def passages(
     a_ordinal = _content_ordinals(a)
     b_ordinal = _content_ordinals(b)
     limit = config.passage_gap + 1
+    copy_limit = min(config.copy_gap + 1, limit)
+
+    def verbatim(group: _Group) -> bool:
+        return all(alignment.links_a[x].label == "copied" for x in group[0]) and all(
+            alignment.links_b[y].label == "copied" for y in group[1]
+        )
+
     founding = [_founds_passage(a.sentences[x], b.sentences[y]) for x, y, _ in alignment.edges]
     anchors = [edge for edge, found in zip(alignment.edges, founding, strict=True) if found]
     furniture = [edge for edge, found in zip(alignment.edges, founding, strict=True) if not found]
     chains: list[list[tuple[int, int]]] = []
     ends: list[tuple[int, int]] = []
+    copies: list[bool] = []  # whether each chain links copied sentences only
     for a_index, b_index, score in anchors:
         a_at, b_at = a_ordinal[a_index], b_ordinal[b_index]
+        copy = verbatim((frozenset((a_index,)), frozenset((b_index,))))
         # Only a confident match may stretch a passage over a summary's long skip.
         summary_limit = config.summary_gap + 1 if score >= config.summary_similarity else limit
         for position in range(len(chains) - 1, -1, -1):
             a_gap, b_gap = a_at - ends[position][0], b_at - ends[position][1]
-            if _runs_on(a_gap, b_gap, limit, summary_limit):
+            # A copy runs on verbatim: an unlinked stretch between two copied sentences was not
+            # copied, so beyond a sentence or two it separates two passages.
+            gap_limit = copy_limit if copy and copies[position] else limit
+            if _runs_on(a_gap, b_gap, gap_limit, summary_limit):
                 chains[position].append((a_index, b_index))
                 ends[position] = (max(a_at, ends[position][0]), max(b_at, ends[position][1]))
+                copies[position] = copies[position] and copy
                 break
         else:
             chains.append([(a_index, b_index)])
             ends.append((a_at, b_at))
+            copies.append(copy)
     groups = _merge_overlapping(
         [(frozenset(x for x, _ in chain), frozenset(y for _, y in chain)) for chain in chains],
         a,
         b,
-        config.merge_gap + 1,
-        config.summary_gap + 1,
+        (config.merge_gap + 1, config.summary_gap + 1),
+        verbatim,
+        copy_limit,
     )
     # Headings and menu lines join a passage only where they touch it; weaker pairs beside a
     # passage extend it where they continue it in both articles.
@@ -665,15 +680,21 @@ _Group = tuple[frozenset[int], frozenset[int]]
 
 
 def _merge_overlapping(
-    groups: list[_Group], a: Segmented, b: Segmented, limit: int, summary_limit: int
+    groups: list[_Group],
+    a: Segmented,
+    b: Segmented,
+    limits: tuple[int, int],
+    verbatim: Callable[[_Group], bool],
+    copy_limit: int,
 ) -> list[_Group]:
-    """Merge sentence groups that lie within ``limit`` content sentences of each other in both
-    articles, in either order: a reordered passage is still one passage.
+    """Merge sentence groups that lie within ``limits[0]`` content sentences of each other in
+    both articles, in either order: a reordered passage is still one passage.
 
-    Groups that touch in one article and lie within ``summary_limit`` in the other are merged
+    Groups that touch in one article and lie within ``limits[1]`` in the other are merged
     too, as links are chained: a summary reorders freely what it takes from a long stretch of
     its source, so its consecutive sentences draw on places far apart there, and one summary
-    would otherwise be reported as several passages.
+    would otherwise be reported as several passages. Two ``verbatim`` groups (copies) merge
+    only within ``copy_limit`` in both articles.
     """
     a_ordinal = _content_ordinals(a)
     b_ordinal = _content_ordinals(b)
@@ -691,6 +712,9 @@ def _merge_overlapping(
             for j in range(i + 1, len(merged)):
                 a_distance = distance(merged[i][0], merged[j][0], a_ordinal)
                 b_distance = distance(merged[i][1], merged[j][1], b_ordinal)
+                # Copies merge only close by; the summary skip stays (a summary may copy).
+                limit = copy_limit if verbatim(merged[i]) and verbatim(merged[j]) else limits[0]
+                summary_limit = limits[1]
                 # Overlapping or adjacent groups are at distance 1 at most: they run on.
                 if (a_distance <= limit and b_distance <= limit) or _runs_on(
                     max(a_distance, 1), max(b_distance, 1), limit, summary_limit

@@ -50,6 +50,9 @@ class AlignConfig:
             (two tokens or longer) at or above which a match is *copied*, below it *paraphrased*.
         word_weight: weight of word-level cosine against character-level cosine.
         passage_gap: unmatched content sentences allowed inside one passage, on either side.
+        copy_gap: unmatched content sentences allowed between two copied ones inside one
+            passage (a copy that runs on verbatim: a longer unmatched stretch was not copied,
+            and separates two copies).
         summary_gap: sentences one side may skip inside a passage while the other runs on (a
             summary draws on a long stretch of its source).
         merge_gap: passages this close (in sentences) in both articles, in either order, are
@@ -78,6 +81,7 @@ class AlignConfig:
     copy_threshold: float = 0.8
     word_weight: float = 0.5
     passage_gap: int = 20
+    copy_gap: int = 2
     max_extra_distance: int = 3
     context_similarity: float = 0.15
     summary_gap: int = 40

@@ -1,0 +1,177 @@
+"""PAN13-style cases inserted into the dev negatives: a larger development set.
+
+The dev split has 20 pairs per category, too few to see how passages of several cases in one
+pair are cut and merged: dev scored 0.99 on verbatim copies while test scored 0.86. This
+benchmark builds more cases the way the PAN 2013 corpus built its own, from the dev split only
+(nothing here reads a test document):
+
+- the host is the suspicious document of a dev ``01-no-plagiarism`` pair, and the source is its
+  own source: a topically related document that shares no passage with it;
+- one to four runs of whole source sentences (150-2,500 characters, never overlapping) are
+  inserted at line starts of the host, their whitespace flattened to single spaces;
+- ``02-no-obfuscation`` inserts them as they are; ``03-random-obfuscation`` first applies
+  random word operations (delete, insert or replace with a host word, swap with the next
+  word) to a fifth to a third of the words, as PAN's random obfuscation does.
+
+The cases' offsets are known exactly, so the PAN measures apply unchanged. Figures are for
+development: fit on them as on the dev split. They are not PAN figures, and translation and
+summary obfuscation cannot be imitated without the tools that made them.
+"""
+
+from __future__ import annotations
+
+import random
+import re
+from collections.abc import Sequence
+from dataclasses import replace
+
+from bench.common import BenchResult, RunContext
+from bench.datasets import PanPair, load_pan13
+from bench.metrics import PanAnnotation
+from bench.pan13 import NEGATIVE, evaluate, pan13_rows
+from tracer.config import TracerConfig
+from tracer.model import Span
+
+VARIANTS = 5
+"""Synthetic pairs made from each dev negative pair, per category."""
+SEED = 2013
+MIN_CASE_CHARS, MAX_CASE_CHARS = 150, 2500
+OBFUSCATION_RATES = (0.2, 0.35)
+"""Share of a random-obfuscation case's words that an operation touches (drawn per case)."""
+
+_SENTENCE_END = re.compile(r"(?<=[.!?])\s+|\n+")
+_WORD = re.compile(r"\S+")
+
+
+def _sentence_bounds(text: str) -> tuple[list[int], list[int]]:
+    """Where sentences (or lines) start and end in ``text``, by a plain punctuation rule:
+    independent of tracer's own segmenter, so the cases do not follow its boundaries."""
+    breaks = list(_SENTENCE_END.finditer(text))
+    starts = sorted({0, *(m.end() for m in breaks)} - {len(text)})
+    ends = [m.start() for m in breaks] + [len(text)]
+    return starts, ends
+
+
+def _source_runs(text: str, count: int, rng: random.Random) -> list[Span]:
+    """Up to ``count`` disjoint runs of whole sentences of ``text``, in random order."""
+    starts, ends = _sentence_bounds(text)
+    chosen: list[Span] = []
+    for _ in range(count * 5):
+        if len(chosen) == count:
+            break
+        start = rng.choice(starts)
+        wanted = rng.randint(300, 1500)
+        end = next((e for e in ends if e > start + wanted), len(text))
+        run = Span(start, end)
+        if not MIN_CASE_CHARS <= run.length <= MAX_CASE_CHARS:
+            continue
+        if any(run.overlaps(other) for other in chosen):
+            continue
+        chosen.append(run)
+    return chosen
+
+
+def obfuscate(words: Sequence[str], host_words: Sequence[str], rng: random.Random) -> list[str]:
+    """``words`` after random operations on a share of them (PAN's random obfuscation).
+
+    Example:
+        >>> obfuscate("the cat sat on the mat today".split(), ["dog"], random.Random(2))
+        ['the', 'sat', 'dog', 'the', 'mat', 'today']
+    """
+    rate = rng.uniform(*OBFUSCATION_RATES)
+    result: list[str] = []
+    index = 0
+    while index < len(words):
+        word = words[index]
+        if rng.random() >= rate:
+            result.append(word)
+        else:
+            operation = rng.choice(("delete", "insert", "replace", "swap"))
+            if operation == "insert":
+                result.extend((word, rng.choice(host_words)))
+            elif operation == "replace":
+                result.append(rng.choice(host_words))
+            elif operation == "swap" and index + 1 < len(words):
+                result.extend((words[index + 1], word))
+                index += 1
+            elif operation == "swap":
+                result.append(word)
+        index += 1
+    return result or list(words[:1])
+
+
+def insert_cases(pair: PanPair, category: str, variant: int, rng: random.Random) -> PanPair | None:
+    """``pair``'s host with one to four runs of its source inserted (see the module text)."""
+    source, host = pair.source_text, pair.suspicious_text
+    runs = _source_runs(source, rng.randint(1, 4), rng)
+    line_starts = sorted({m.end() for m in re.finditer(r"\n", host)} - {len(host)})
+    if not runs or not line_starts:
+        return None
+    places = sorted(rng.sample(line_starts, min(len(runs), len(line_starts))))
+    host_words = _WORD.findall(host)
+    suspicious_id = f"{pair.suspicious_id.removesuffix('.txt')}-{category[:2]}-{variant}.txt"
+    pieces: list[str] = []
+    cases = []
+    taken = 0
+    for place, run in zip(places, runs, strict=False):
+        pieces.append(host[taken:place])
+        words = _WORD.findall(run.slice(source))
+        if category != "02-no-obfuscation":
+            words = obfuscate(words, host_words, rng)
+        text = " ".join(words)
+        start = sum(map(len, pieces))
+        pieces.append(text + "\n")
+        cases.append(
+            PanAnnotation(suspicious_id, Span(start, start + len(text)), pair.source_id, run)
+        )
+        taken = place
+    pieces.append(host[taken:])
+    return replace(
+        pair,
+        category=category,
+        suspicious_id=suspicious_id,
+        suspicious_text="".join(pieces),
+        cases=tuple(cases),
+    )
+
+
+def synthetic_pairs(
+    dev_pairs: Sequence[PanPair], variants: int = VARIANTS, seed: int = SEED
+) -> tuple[PanPair, ...]:
+    """Verbatim and randomly obfuscated cases inserted into the negative pairs of ``dev_pairs``,
+    ``variants`` pairs per negative pair and category; the same ``seed`` gives the same pairs."""
+    rng = random.Random(seed)
+    made = []
+    for category in ("02-no-obfuscation", "03-random-obfuscation"):
+        for pair in dev_pairs:
+            if pair.category != NEGATIVE:
+                continue
+            for variant in range(variants):
+                synthetic = insert_cases(pair, category, variant, rng)
+                if synthetic is not None:
+                    made.append(synthetic)
+    return tuple(made)
+
+
+def run(context: RunContext) -> BenchResult:
+    """Score tracer on cases inserted into the dev negatives."""
+    pairs = synthetic_pairs(load_pan13("dev", context.eval_dir))
+    figures = {"synthetic dev": evaluate(pairs, TracerConfig())}
+    return BenchResult(
+        name="pan13-synthetic",
+        title="PAN13-style cases inserted into the dev negatives (development figures)",
+        columns=tuple(figures),
+        rows=pan13_rows(figures, None, categories=("02-no-obfuscation", "03-random-obfuscation")),
+        parameters={
+            "config": "TracerConfig() defaults",
+            "hosts": "suspicious documents of the dev 01-no-plagiarism pairs, with their sources",
+            "variants_per_pair": VARIANTS,
+            "seed": SEED,
+            "case_chars": [MIN_CASE_CHARS, MAX_CASE_CHARS],
+            "obfuscation_rates": list(OBFUSCATION_RATES),
+            "pairs": len(pairs),
+            "cases": sum(len(pair.cases) for pair in pairs),
+        },
+        figures=figures,
+        notes=("Built from the dev split only; a development set like dev, not a PAN figure.",),
+    )
