@@ -19,8 +19,8 @@ from bench.common import BenchError, format_value, row_from_dict, table_cells
 START_MARKER = "<!-- bench:start -->"
 END_MARKER = "<!-- bench:end -->"
 ORDER = (
-    "seeds", "startup", "pan13", "pan13-quick", "pan13-synthetic", "msrp", "stsb", "clough", "stemma", "reuters",
-    "spark",
+    "seeds", "startup", "pan13", "pan13-quick", "pan13-synthetic", "msrp", "stsb", "clough",
+    "stemma", "reuters", "spark",
 )  # fmt: skip
 QUICK_SUFFIX = "-quick"
 

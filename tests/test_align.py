@@ -370,10 +370,12 @@ def test_two_linked_sentences_agree_on_their_overlap() -> None:
 
 
 def _own_sentences(count: int, seed: int) -> list[str]:
-    """``count`` sentences that share no content word with one another or with anything else."""
+    """``count`` sentences that share no content word with one another, with anything else, or
+    with those of another ``seed``."""
     syllables = ["ka", "lo", "mi", "nu", "pe", "ri", "so", "tu", "va", "ze"]
     made_up = [x + y + z for x in syllables for y in syllables for z in syllables if x != y != z]
-    words = made_up[seed * count * 4 : (seed + 1) * count * 4]
+    assert count <= 50 and seed < 4
+    words = made_up[seed * 200 : seed * 200 + count * 4]
     return [
         f"The {words[4 * i]} {words[4 * i + 1]} praised {words[4 * i + 2]} over {words[4 * i + 3]}."
         for i in range(count)
@@ -400,3 +402,33 @@ def test_two_copies_with_other_text_between_them_in_both_articles_are_two_passag
     assert [(p.a_sentences, p.b_sentences) for p in compare(a, b, loose).passages] == [
         ((0, 1, 6, 7), (0, 1, 6, 7))
     ]
+
+
+def test_a_sentence_repeated_in_one_article_is_linked_once() -> None:
+    # A web page repeats a paragraph; the copy took it from one place, not from both.
+    a = " ".join([*TAKEN[:3], *_own_sentences(6, 0), TAKEN[2]])
+    b = " ".join(TAKEN[:3])
+    result = compare(a, b)
+    assert [(p.a_sentences, p.b_sentences) for p in result.passages] == [((0, 1, 2), (0, 1, 2))]
+    assert labels(result, "a")[-1] == "original"
+
+
+def test_a_reworded_sentence_does_not_claim_a_copy_of_another() -> None:
+    copied = "The harbour authority approved the dredging plan for the northern basin on Monday."
+    reworded = "The dredging plan for the northern basin was approved by the harbour authority."
+    a = " ".join([copied, *_own_sentences(6, 0), reworded])
+    b = " ".join([copied, *_own_sentences(2, 1)])
+    result = compare(a, b)
+    # B's sentence is a copy of A's first: A's reworded one is not where it came from.
+    assert [(p.a_sentences, p.b_sentences, p.label) for p in result.passages] == [
+        ((0,), (0,), "copied")
+    ]
+    assert counterparts(result, "a")[-1] == ()
+
+
+def test_a_sentence_both_articles_repeat_links_each_repeat() -> None:
+    a = " ".join([TAKEN[0], *_own_sentences(3, 0), TAKEN[0]])
+    b = " ".join([TAKEN[0], *_own_sentences(3, 1), TAKEN[0]])
+    result = compare(a, b)
+    assert counterparts(result, "a")[0] == (0,) and counterparts(result, "a")[-1] == (4,)
+    assert labels(result, "b")[-1] == "copied"

@@ -112,7 +112,9 @@ def align(
         b_stems = [{st for low, st in items if low not in names} for items in b_terms.stems]
         similarity = eligible_similarity(raw, a_texts, b_texts, config, (a_stems, b_stems))
         similarity = _prefer_identical(similarity, a_texts, b_texts)
-        edges = _select_edges(a_content, b_content, similarity, config, (a_stems, b_stems))
+        edges = _select_edges(
+            similarity, config, (a_stems, b_stems), (a_content, b_content), (a_texts, b_texts)
+        )
         context = _context_pairs(a_content, b_content, raw, edges, config, (a_stems, b_stems))
         a_tokens = {s.index: t for s, t in zip(a_content, a_terms.tokens, strict=True)}
         b_tokens = {s.index: t for s, t in zip(b_content, b_terms.tokens, strict=True)}
@@ -211,36 +213,113 @@ def _verbatim(a_text: str, b_text: str, config: AlignConfig) -> bool:
 
 
 def _select_edges(
-    a_content: Sequence[Sentence],
-    b_content: Sequence[Sentence],
     similarity: FloatMatrix,
     config: AlignConfig,
     stems: tuple[Sequence[set[str]], Sequence[set[str]]],
+    content: tuple[Sequence[Sentence], Sequence[Sentence]],
+    texts: tuple[Sequence[str], Sequence[str]],
 ) -> dict[tuple[int, int], float]:
     """Pick (a index, b index) links: each sentence's best match, plus covering extras.
 
     A link both sentences choose (each is among the other's best) is kept; a one-sided choice
     only when its similarity reaches ``one_sided_similarity``. In long texts on one subject a
-    short heading's best match is often just the sentence that shares its vocabulary.
+    short heading's best match is often just the sentence that shares its vocabulary; and
+    a one-sided choice the other sentence's own choice explains better is dropped (see
+    :func:`_explained_elsewhere`).
     """
+    a_content, b_content = content
     a_stems, b_stems = stems
-    chosen_by_a = {
-        (row, column)
+    a_texts, b_texts = texts
+    a_choices = [
+        _best_with_extras(similarity[row], a_stems[row], b_stems, config)
         for row in range(len(a_content))
-        for column in _best_with_extras(similarity[row], a_stems[row], b_stems, config)
-    }
-    chosen_by_b = {
-        (row, column)
+    ]
+    b_choices = [
+        _best_with_extras(similarity[:, column], b_stems[column], a_stems, config)
         for column in range(len(b_content))
-        for row in _best_with_extras(similarity[:, column], b_stems[column], a_stems, config)
-    }
-    edges: dict[tuple[int, int], float] = {}
+    ]
+    chosen_by_a = {(row, column) for row, columns in enumerate(a_choices) for column in columns}
+    chosen_by_b = {(row, column) for column, rows in enumerate(b_choices) for row in rows}
+    kept: dict[tuple[int, int], float] = {}
+    set_aside: tuple[set[int], set[int]] = (set(), set())  # choosers whose choice was explained
     for row, column in sorted(chosen_by_a | chosen_by_b):
         score = float(similarity[row, column])
-        mutual = (row, column) in chosen_by_a and (row, column) in chosen_by_b
-        if mutual or score >= config.one_sided_similarity:
-            edges[(a_content[row].index, b_content[column].index)] = score
-    return edges
+        if (row, column) in chosen_by_a and (row, column) in chosen_by_b:
+            kept[row, column] = score
+            continue
+        if score < config.one_sided_similarity:
+            continue
+        chooser = 0 if (row, column) in chosen_by_a else 1  # the other chose elsewhere
+        if chooser == 0:
+            own, other_text = a_stems[row], b_texts[column]
+            rivals = [
+                (float(similarity[r, column]), a_stems[r], a_texts[r]) for r in b_choices[column]
+            ]
+        else:
+            own, other_text = b_stems[column], a_texts[row]
+            rivals = [(float(similarity[row, c]), b_stems[c], b_texts[c]) for c in a_choices[row]]
+        if _explained_elsewhere(score, own, other_text, rivals):
+            set_aside[chooser].add((row, column)[chooser])
+        else:
+            kept[row, column] = score
+    kept.update(_paired_repeats(similarity, set_aside, kept))
+    return {
+        (a_content[row].index, b_content[column].index): score
+        for (row, column), score in kept.items()
+    }
+
+
+def _paired_repeats(
+    similarity: FloatMatrix,
+    set_aside: tuple[set[int], set[int]],
+    kept: Mapping[tuple[int, int], float],
+) -> dict[tuple[int, int], float]:
+    """Links between the sentences of each article whose choice went to another's repeat.
+
+    When both articles repeat a sentence, the first repeats choose each other and the later
+    ones, choosing the first too, are set aside; they pair off in order with the later ones
+    of the other article that score as high (an article compared with itself is copied
+    throughout).
+    """
+    linked_a = {row for row, _ in kept}
+    linked_b = {column for _, column in kept}
+    free = sorted(set_aside[1] - linked_b)
+    paired: dict[tuple[int, int], float] = {}
+    for row in sorted(set_aside[0] - linked_a):
+        best = float(similarity[row].max())
+        match = next((c for c in free if float(similarity[row, c]) >= best), None)
+        if match is not None and float(similarity[:, match].max()) <= best:
+            paired[row, match] = best
+            free.remove(match)
+    return paired
+
+
+def _explained_elsewhere(
+    score: float,
+    own_stems: set[str],
+    other_text: str,
+    rivals: Sequence[tuple[float, set[str], str]],
+) -> bool:
+    """Whether a one-sided choice (of ``score``) is better explained by the other sentence's
+    own choices, its ``rivals`` (score, content stems and text of each).
+
+    It is when the other sentence (``other_text``) chose, at least as strongly, a sentence that
+    repeats the chooser (a repeated paragraph of a web page, a standing line: the text was taken
+    from one of the two), or one it is a verbatim copy of (its words came from there, and the
+    chooser merely shares some of them).
+    """
+    return any(
+        rival_score >= score and (_same_words(own_stems, rival_stems) or rival_text == other_text)
+        for rival_score, rival_stems, rival_text in rivals
+    )
+
+
+# Content stems two sentences of one article must share (Jaccard) to count as one repeated.
+_REPEAT_JACCARD = 0.8
+
+
+def _same_words(x: set[str], y: set[str]) -> bool:
+    return bool(x) and len(x & y) >= _REPEAT_JACCARD * len(x | y)
 
 
 def _context_pairs(
