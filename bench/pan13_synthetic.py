@@ -8,7 +8,13 @@ benchmark builds more cases the way the PAN 2013 corpus built its own, from the 
 - the host is the suspicious document of a dev ``01-no-plagiarism`` pair, and the source is its
   own source: a topically related document that shares no passage with it;
 - one to four runs of whole source sentences (150-2,500 characters, never overlapping) are
-  inserted at line starts of the host, their whitespace flattened to single spaces;
+  inserted at sentence starts of the host, their whitespace flattened to single spaces, and
+  joined to the host text after them by a space. That is how PAN joined its cases (see the dev
+  pairs): a case often runs on from a host line without final punctuation (a heading, a menu
+  entry) or into one, so its first and last sentences are not sentences of their own;
+- some runs are cut in two cases, a few source sentences dropped between the parts, which go
+  side by side or a few host sentences apart: PAN did this too (three of the dev pairs), and
+  it tests whether two nearby cases are reported as one;
 - ``02-no-obfuscation`` inserts them as they are; ``03-random-obfuscation`` first applies
   random word operations (delete, insert or replace with a host word, swap with the next
   word) to a fifth to a third of the words, as PAN's random obfuscation does.
@@ -28,8 +34,7 @@ from dataclasses import replace
 from bench.common import BenchResult, RunContext
 from bench.datasets import PanPair, load_pan13
 from bench.metrics import PanAnnotation
-from bench.pan13 import NEGATIVE, evaluate, pan13_rows
-from tracer.config import TracerConfig
+from bench.pan13 import NEGATIVE, PAN_CONFIG, evaluate, pan13_rows
 from tracer.model import Span
 
 VARIANTS = 5
@@ -38,6 +43,14 @@ SEED = 2013
 MIN_CASE_CHARS, MAX_CASE_CHARS = 150, 2500
 OBFUSCATION_RATES = (0.2, 0.35)
 """Share of a random-obfuscation case's words that an operation touches (drawn per case)."""
+
+SPLIT_SHARE = 0.3
+"""Share of runs cut in two cases."""
+MIN_PART_CHARS = 100
+MAX_SPLIT_SKIP = 4
+"""Source sentences dropped at most between the two parts of a cut run."""
+MAX_SPLIT_DISTANCE = 4
+"""Host sentences at most between the two parts (half of the time they lie side by side)."""
 
 _SENTENCE_END = re.compile(r"(?<=[.!?])\s+|\n+")
 _WORD = re.compile(r"\S+")
@@ -69,6 +82,37 @@ def _source_runs(text: str, count: int, rng: random.Random) -> list[Span]:
             continue
         chosen.append(run)
     return chosen
+
+
+def _split(run: Span, source: str, rng: random.Random) -> list[Span]:
+    """``run`` as one case, or (``SPLIT_SHARE`` of the time) as two parts at a sentence break
+    with up to ``MAX_SPLIT_SKIP`` sentences dropped between them."""
+    breaks = [
+        (m.start(), m.end())
+        for m in _SENTENCE_END.finditer(source, run.start, run.end)
+        if m.end() < run.end
+    ]
+    if not breaks or rng.random() >= SPLIT_SHARE:
+        return [run]
+    cut = rng.randrange(len(breaks))
+    resume = min(cut + rng.randint(0, MAX_SPLIT_SKIP), len(breaks) - 1)
+    parts = [Span(run.start, breaks[cut][0]), Span(breaks[resume][1], run.end)]
+    return parts if all(part.length >= MIN_PART_CHARS for part in parts) else [run]
+
+
+def _places(
+    units: list[list[Span]], starts: list[int], rng: random.Random
+) -> list[tuple[int, Span]]:
+    """Where each run goes in the host (a sentence start), in insertion order: the two parts
+    of a cut run side by side, or a few host sentences apart."""
+    placed: list[tuple[int, int, Span]] = []
+    chosen = sorted(rng.sample(range(len(starts)), min(len(units), len(starts))))
+    for at, unit in zip(chosen, units, strict=False):
+        placed.append((starts[at], len(placed), unit[0]))
+        if len(unit) == 2:
+            later = at if rng.random() < 0.5 else at + rng.randint(1, MAX_SPLIT_DISTANCE)
+            placed.append((starts[min(later, len(starts) - 1)], len(placed), unit[1]))
+    return [(place, run) for place, _, run in sorted(placed)]
 
 
 def obfuscate(words: Sequence[str], host_words: Sequence[str], rng: random.Random) -> list[str]:
@@ -104,23 +148,23 @@ def insert_cases(pair: PanPair, category: str, variant: int, rng: random.Random)
     """``pair``'s host with one to four runs of its source inserted (see the module text)."""
     source, host = pair.source_text, pair.suspicious_text
     runs = _source_runs(source, rng.randint(1, 4), rng)
-    line_starts = sorted({m.end() for m in re.finditer(r"\n", host)} - {len(host)})
-    if not runs or not line_starts:
+    sentence_starts = _sentence_bounds(host)[0]
+    if not runs or not sentence_starts:
         return None
-    places = sorted(rng.sample(line_starts, min(len(runs), len(line_starts))))
+    places = _places([_split(run, source, rng) for run in runs], sentence_starts, rng)
     host_words = _WORD.findall(host)
     suspicious_id = f"{pair.suspicious_id.removesuffix('.txt')}-{category[:2]}-{variant}.txt"
     pieces: list[str] = []
     cases = []
     taken = 0
-    for place, run in zip(places, runs, strict=False):
+    for place, run in places:
         pieces.append(host[taken:place])
         words = _WORD.findall(run.slice(source))
         if category != "02-no-obfuscation":
             words = obfuscate(words, host_words, rng)
         text = " ".join(words)
         start = sum(map(len, pieces))
-        pieces.append(text + "\n")
+        pieces.append(text + " ")
         cases.append(
             PanAnnotation(suspicious_id, Span(start, start + len(text)), pair.source_id, run)
         )
@@ -156,14 +200,14 @@ def synthetic_pairs(
 def run(context: RunContext) -> BenchResult:
     """Score tracer on cases inserted into the dev negatives."""
     pairs = synthetic_pairs(load_pan13("dev", context.eval_dir))
-    figures = {"synthetic dev": evaluate(pairs, TracerConfig())}
+    figures = {"synthetic dev": evaluate(pairs, PAN_CONFIG)}
     return BenchResult(
         name="pan13-synthetic",
         title="PAN13-style cases inserted into the dev negatives (development figures)",
         columns=tuple(figures),
         rows=pan13_rows(figures, None, categories=("02-no-obfuscation", "03-random-obfuscation")),
         parameters={
-            "config": "TracerConfig() defaults",
+            "config": "as the pan13 benchmark (bench.pan13.PAN_CONFIG)",
             "hosts": "suspicious documents of the dev 01-no-plagiarism pairs, with their sources",
             "variants_per_pair": VARIANTS,
             "seed": SEED,

@@ -432,3 +432,31 @@ def test_a_sentence_both_articles_repeat_links_each_repeat() -> None:
     result = compare(a, b)
     assert counterparts(result, "a")[0] == (0,) and counterparts(result, "a")[-1] == (4,)
     assert labels(result, "b")[-1] == "copied"
+
+
+def test_a_lone_weak_paraphrase_is_dropped_only_when_asked() -> None:
+    visit = (
+        "In July, Russian defence minister Sergei Shoigu visited Pyongyang and toured an arms fair."
+    )
+    reworded = (
+        "Sergei Shoigu, the Russian defence minister, visited North Korea in July to buy shells."
+    )
+    a = " ".join([*_own_sentences(4, 0), visit, *_own_sentences(4, 2)])
+    b = " ".join([*_own_sentences(4, 1), reworded, *_own_sentences(4, 3)])
+    # By default one reworded sentence is reuse, as news needs (it scores about 0.47).
+    found = compare(a, b)
+    assert [(p.a_sentences, p.b_sentences, p.label) for p in found.passages] == [
+        ((4,), (4,), "paraphrased")
+    ]
+    strict = TracerConfig(align=AlignConfig(lone_similarity=0.5))
+    dropped = compare(a, b, strict)
+    assert dropped.passages == ()
+    # The link goes with the passage: the labels and shares say the same.
+    assert labels(dropped, "b")[4] == "original"
+    assert dropped.shares_b.paraphrased == 0.0
+    # Beside a copied sentence the same pair is vouched for, and stays.
+    a = " ".join([*_own_sentences(4, 0), TAKEN[0], visit, *_own_sentences(4, 2)])
+    b = " ".join([*_own_sentences(4, 1), TAKEN[0], reworded, *_own_sentences(4, 3)])
+    assert [(p.a_sentences, p.b_sentences) for p in compare(a, b, strict).passages] == [
+        ((4, 5), (4, 5))
+    ]

@@ -358,8 +358,11 @@ def test_synthetic_cases_point_at_the_inserted_text_and_its_source() -> None:
             original = " ".join(case.source_span.slice(pair.source_text).split())
             if pair.category.startswith("02"):
                 assert taken == original
-            # Whole sentences of the source, inserted at a line start of the host.
-            assert pair.suspicious_text[case.suspicious_span.start - 1] == "\n"
+            # Whole sentences of the source, inserted at a sentence start of the host and run
+            # on into the host text after them.
+            start, end = case.suspicious_span.start, case.suspicious_span.end
+            assert start == 0 or pair.suspicious_text[start - 1] in " \n"
+            assert pair.suspicious_text[end] == " "
             assert original[-1] in ".!?"
 
 

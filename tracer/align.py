@@ -122,11 +122,47 @@ def align(
         a_tokens = {s.index: lower_words(s.norm) for s in a_content}
         b_tokens = {s.index: lower_words(s.norm) for s in b_content}
     overlap = _Overlaps(a_tokens, b_tokens)
+    alignment = _alignment(a, b, edges, tuple(context), overlap, config)
+    # A weak link that founds no passage with others is dropped (see _lone_and_weak), so
+    # that the shares and the labels agree with the passages reported.
+    lone = {
+        (passage.a_sentences[0], passage.b_sentences[0])
+        for passage in passages(a, b, alignment, config)
+        if _lone_and_weak(passage, config)
+    }
+    if not lone:
+        return alignment
+    kept = {key: score for key, score in edges.items() if key not in lone}
+    return _alignment(a, b, kept, tuple(context), overlap, config)
+
+
+def _alignment(
+    a: Segmented,
+    b: Segmented,
+    edges: dict[tuple[int, int], float],
+    context: tuple[tuple[int, int, float], ...],
+    overlap: _Overlaps,
+    config: AlignConfig,
+) -> Alignment:
     links_a = _links(a, edges, overlap, config, side=0)
     links_b = _links(b, edges, overlap, config, side=1)
     pairs = _pairs(edges, overlap, config)
     ordered = tuple(sorted((x, y, score) for (x, y), score in edges.items()))
-    return Alignment(links_a, links_b, pairs, ordered, tuple(context))
+    return Alignment(links_a, links_b, pairs, ordered, context)
+
+
+def _lone_and_weak(passage: Passage, config: AlignConfig) -> bool:
+    """Whether ``passage`` is one paraphrased sentence pair below ``config.lone_similarity``.
+
+    Within a passage a weak link is vouched for by its neighbours; alone, two sentences on one
+    subject (the same names, a few shared words) reach ``min_similarity`` by chance.
+    """
+    return (
+        len(passage.a_sentences) == 1
+        and len(passage.b_sentences) == 1
+        and passage.label == "paraphrased"
+        and passage.similarity < config.lone_similarity
+    )
 
 
 def could_link(similarity: FloatMatrix, config: AlignConfig) -> bool:
