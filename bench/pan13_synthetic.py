@@ -17,7 +17,10 @@ benchmark builds more cases the way the PAN 2013 corpus built its own, from the 
   it tests whether two nearby cases are reported as one;
 - ``02-no-obfuscation`` inserts them as they are; ``03-random-obfuscation`` first applies
   random word operations (delete, insert or replace with a host word, swap with the next
-  word) to a fifth to a third of the words, as PAN's random obfuscation does.
+  word) to a fifth to a third of the words, as PAN's random obfuscation does;
+- the inserted text is wrapped at other places than its source (a space in up to one in ten
+  becomes a line break), as PAN's suspicious documents are: a line break inside a sentence
+  before a capital letter ends a segment there.
 
 The cases' offsets are known exactly, so the PAN measures apply unchanged. Figures are for
 development: fit on them as on the dev split. They are not PAN figures, and translation and
@@ -41,6 +44,8 @@ VARIANTS = 5
 """Synthetic pairs made from each dev negative pair, per category."""
 SEED = 2013
 MIN_CASE_CHARS, MAX_CASE_CHARS = 150, 2500
+MAX_WRAP_RATE = 0.1
+"""Share of the spaces of an inserted case that become line breaks, at most (drawn per case)."""
 OBFUSCATION_RATES = (0.2, 0.35)
 """Share of a random-obfuscation case's words that an operation touches (drawn per case)."""
 
@@ -115,6 +120,16 @@ def _places(
     return [(place, run) for place, _, run in sorted(placed)]
 
 
+def _wrapped(words: Sequence[str], rng: random.Random) -> str:
+    """``words`` joined by spaces, a share of them (up to ``MAX_WRAP_RATE``) line breaks."""
+    rate = rng.uniform(0, MAX_WRAP_RATE)
+    pieces = [words[0]] if words else []
+    for word in words[1:]:
+        pieces.append("\n" if rng.random() < rate else " ")
+        pieces.append(word)
+    return "".join(pieces)
+
+
 def obfuscate(words: Sequence[str], host_words: Sequence[str], rng: random.Random) -> list[str]:
     """``words`` after random operations on a share of them (PAN's random obfuscation).
 
@@ -162,7 +177,7 @@ def insert_cases(pair: PanPair, category: str, variant: int, rng: random.Random)
         words = _WORD.findall(run.slice(source))
         if category != "02-no-obfuscation":
             words = obfuscate(words, host_words, rng)
-        text = " ".join(words)
+        text = _wrapped(words, rng)
         start = sum(map(len, pieces))
         pieces.append(text + " ")
         cases.append(

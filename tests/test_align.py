@@ -460,3 +460,39 @@ def test_a_lone_weak_paraphrase_is_dropped_only_when_asked() -> None:
     assert [(p.a_sentences, p.b_sentences) for p in compare(a, b, strict).passages] == [
         ((4, 5), (4, 5))
     ]
+
+
+def test_two_copies_side_by_side_in_one_article_only_are_two_passages() -> None:
+    # B took two stretches of A in the other order and put them together: the text between
+    # them in A was not taken, so B does not reuse one passage of A.
+    a = " ".join([*TAKEN[:2], *_own_sentences(5, 0), *TAKEN[2:4]])
+    b = " ".join([*_own_sentences(2, 1), *TAKEN[2:4], *TAKEN[:2], *_own_sentences(2, 3)])
+    assert [(p.a_sentences, p.b_sentences, p.label) for p in compare(a, b).passages] == [
+        ((0, 1), (4, 5), "copied"),
+        ((7, 8), (2, 3), "copied"),
+    ]
+
+
+def test_a_sentence_held_in_the_long_sentence_beside_it_joins_the_passage() -> None:
+    # B ran A's short sentence into its next one: only the long one is linked, but B's sentence
+    # holds the words of both.
+    head = "Members adopted the rules in september."
+    body = (
+        "The bar association continues to reaffirm its commitment to increase diversity in the "
+        "legal profession, and its leadership works in partnership with the minority bar "
+        "associations, the diversity committee and other stakeholders across the legal "
+        "community and the community at large."
+    )
+    run_on = (
+        "In september members adopted the rules and the bar association continues to reaffirm "
+        "its commitment to promote diversity in the legal profession, and its leaders work in "
+        "partnership with minority bar associations, the diversity committee and other "
+        "stakeholders in the legal community and the community at large."
+    )
+    a = " ".join([*_own_sentences(4, 0), head, body, *_own_sentences(4, 2)])
+    b = " ".join([*_own_sentences(4, 1), run_on, *_own_sentences(4, 3)])
+    result = compare(a, b)
+    assert counterparts(result)[4] == (5,)
+    [passage] = result.passages
+    assert (passage.a_sentences, passage.b_sentences) == ((4, 5), (4,))
+    assert passage.a_span.slice(a).startswith(head)
