@@ -302,13 +302,22 @@ def test_a_summary_covers_the_stretch_of_its_source_it_condenses() -> None:
         "overnight. The council plans to raise the embankment that engineers had warned was too "
         "low."
     )
-    [passage] = compare(source, summary).passages
+    stretch_only = TracerConfig(align=AlignConfig(summary_whole_share=1.0))
+    [passage] = compare(source, summary, stretch_only).passages
     # Only sentences 2, 5 and 6 are linked; the opening shares the summary's words (flooded,
     # mill district), so the summary draws on it too, and on the sentence between. The last
     # sentence shares one word only.
     assert passage.a_sentences == (0, 1, 2, 5, 6)
     assert passage.a_span.slice(source).startswith("The river flooded")
     assert passage.a_span.slice(source).endswith("move the warehouses.")
+    # That stretch is most of the article (summary_whole_share): the summary condenses all of it.
+    [passage] = compare(source, summary).passages
+    assert passage.a_sentences == tuple(range(8))
+    assert passage.a_span.slice(source) == source
+    # In a longer article the same stretch is a part, and the summary condenses that part.
+    longer = " ".join([source, *_own_sentences(40, 3)])
+    [passage] = compare(longer, summary).passages
+    assert passage.a_sentences == (0, 1, 2, 5, 6)
     # A summary compressing less than summary_compression is not extended.
     plain = compare(source, summary, TracerConfig(align=AlignConfig(summary_compression=100.0)))
     assert [p.a_sentences for p in plain.passages] == [(2, 5, 6)]

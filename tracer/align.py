@@ -666,16 +666,31 @@ def _summary_source(group: _Group, a: Segmented, b: Segmented, config: AlignConf
     closest to its own are linked: the rest of the stretch, before the first and after the last
     link, is missed. The longer side is extended, sentence by sentence, over neighbours that
     share at least ``min_shared_content_words`` lower-case content words with the summary as a
-    whole (names alone never extend it), across at most one sentence that shares fewer. A copy
-    or a paraphrase keeps its length, so only summaries are extended.
+    whole (names alone never extend it), across at most one sentence that shares fewer; to the
+    whole article when it then spans ``summary_whole_share`` of it. A copy or a paraphrase keeps
+    its length, so only summaries are extended.
     """
     a_indices, b_indices = group
     a_chars, b_chars = _range(a, a_indices).length, _range(b, b_indices).length
     if a_chars >= config.summary_compression * b_chars:
-        return (_extend_over_shared(a, a_indices, _lower_stems(b, b_indices), config), b_indices)
+        extended = _extend_over_shared(a, a_indices, _lower_stems(b, b_indices), config)
+        return (_whole_if_most(a, extended, config), b_indices)
     if b_chars >= config.summary_compression * a_chars:
-        return (a_indices, _extend_over_shared(b, b_indices, _lower_stems(a, a_indices), config))
+        extended = _extend_over_shared(b, b_indices, _lower_stems(a, a_indices), config)
+        return (a_indices, _whole_if_most(b, extended, config))
     return group
+
+
+def _whole_if_most(doc: Segmented, indices: frozenset[int], config: AlignConfig) -> frozenset[int]:
+    """All of ``doc``'s content when the stretch ``indices`` spans holds at least
+    ``config.summary_whole_share`` of it (in characters): a summary that draws on that much of
+    an article condenses the article."""
+    content = doc.content
+    low, high = min(indices), max(indices)
+    inside = sum(s.span.length for s in content if low <= s.index <= high)
+    if inside >= config.summary_whole_share * sum(s.span.length for s in content):
+        return frozenset(s.index for s in content)
+    return indices
 
 
 _CONTAINED_SHARE = 0.7
