@@ -589,7 +589,9 @@ def passages(
     sentence merge; a summary's longer side is extended over the neighbouring
     sentences that share its words (see :func:`_summary_source`), and groups that touch in
     one article merge across a summary's skip in the other. A passage is *copied* when at least
-    ``copy_threshold`` of its characters are in copied sentences.
+    ``copy_threshold`` of the characters of its linked sentences are in copied ones: what joined
+    it without a link of its own (a context pair, a summary's source) does not make a copy a
+    paraphrase.
     """
     config = config or AlignConfig()
     a_ordinal = _content_ordinals(a)
@@ -943,10 +945,10 @@ def _passage(
     ]
     total = sum(sentence.span.length for sentence, _ in linked) or 1
     copied = sum(s.span.length for s, link in linked if link.label == "copied")
-    label: Label = "copied" if copied / total >= config.copy_threshold else "paraphrased"
     # Verbatim: its linked sentences are mostly copied (context sentences aside).
     reused = sum(s.span.length for s, link in linked if link.label != "original") or 1
     verbatim = copied / reused >= config.copy_threshold
+    label: Label = "copied" if verbatim else "paraphrased"
     return Passage(
         a_id=a.article.id,
         b_id=b.article.id,
