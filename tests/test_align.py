@@ -505,3 +505,19 @@ def test_a_sentence_held_in_the_long_sentence_beside_it_joins_the_passage() -> N
     [passage] = result.passages
     assert (passage.a_sentences, passage.b_sentences) == ((4, 5), (4,))
     assert passage.a_span.slice(a).startswith(head)
+
+
+def test_a_copied_sentence_echoed_far_away_does_not_stretch_the_passage() -> None:
+    # A says the same thing twice, once in a longer sentence far from the passage B copied;
+    # B's sentence is linked to both, but its passage is the copy, not all that lies between.
+    short = "Wheat prices rose sharply in March."
+    longer = "Wheat prices rose sharply in March, the farm agency said on Friday in its report."
+    a = " ".join([*_own_sentences(3, 0), longer, *_own_sentences(8, 2), TAKEN[0], short, TAKEN[1]])
+    b = " ".join(
+        [*_own_sentences(2, 1), TAKEN[0], "Wheat prices rose sharply in March this year.", TAKEN[1]]
+    )
+    result = compare(a, b)
+    assert counterparts(result)[3] == (13, 3)
+    assert [(p.a_sentences, p.b_sentences, p.label) for p in result.passages] == [
+        ((12, 13, 14), (2, 3, 4), "copied")
+    ]

@@ -124,6 +124,8 @@ def align(
         b_tokens = {s.index: lower_words(s.norm) for s in b_content}
     overlap = _Overlaps(a_tokens, b_tokens)
     alignment = _alignment(a, b, edges, tuple(context), overlap, config)
+    if config.lone_similarity <= 0 or not edges:
+        return alignment
     # A weak link that founds no passage with others is dropped (see _lone_and_weak), so
     # that the shares and the labels agree with the passages reported.
     lone = {
@@ -604,6 +606,13 @@ def passages(
             alignment.links_b[y].label == "copied" for y in group[1]
         )
 
+    def mostly_copied(group: _Group) -> bool:
+        linked = [(a.sentences[x], alignment.links_a[x]) for x in group[0]] + [
+            (b.sentences[y], alignment.links_b[y]) for y in group[1]
+        ]
+        copied = sum(s.span.length for s, link in linked if link.label == "copied")
+        return copied >= config.copy_threshold * sum(s.span.length for s, _ in linked)
+
     founding = [_founds_passage(a.sentences[x], b.sentences[y]) for x, y, _ in alignment.edges]
     anchors = [edge for edge, found in zip(alignment.edges, founding, strict=True) if found]
     furniture = [edge for edge, found in zip(alignment.edges, founding, strict=True) if not found]
@@ -630,7 +639,13 @@ def passages(
             ends.append((a_at, b_at))
             copies.append(copy)
     groups = _merge_overlapping(
-        [(frozenset(x for x, _ in chain), frozenset(y for _, y in chain)) for chain in chains],
+        _without_echoes(
+            [(frozenset(x for x, _ in chain), frozenset(y for _, y in chain)) for chain in chains],
+            a,
+            b,
+            # A copy runs on verbatim: beyond copy_gap a pair is not part of it.
+            lambda group: copy_limit if mostly_copied(group) else limit,
+        ),
         a,
         b,
         (config.merge_gap + 1, config.summary_gap + 1),
@@ -651,7 +666,7 @@ def passages(
         lambda x, y: 0 < x <= reach and 0 < y <= reach,
     )
     groups = [_absorb_contained(group, a, b) for group in groups]
-    groups = _merge_sharing(groups)
+    groups = _merge_sharing(groups, a, b, config.merge_gap + 1)
     groups = [_summary_source(group, a, b, config) for group in groups]
     partners = (_partners(alignment, 0), _partners(alignment, 1))
     return tuple(
@@ -911,20 +926,60 @@ def _merge_overlapping(
     return merged
 
 
-def _merge_sharing(groups: list[_Group]) -> list[_Group]:
-    """Merge groups that share a sentence in either article (as growing them may make them):
-    one sentence is reported in one passage."""
+def _merge_sharing(groups: list[_Group], a: Segmented, b: Segmented, limit: int) -> list[_Group]:
+    """Merge groups that share a sentence in one article (as growing them may make them) and
+    lie within ``limit`` content sentences of each other in the other: one sentence is reported
+    in one passage. A sentence linked to two places far apart in the other article (a repeat
+    there) stays in two passages."""
+    ordinals = (_content_ordinals(a), _content_ordinals(b))
+
+    def apart(first: frozenset[int], second: frozenset[int], ordinal: dict[int, int]) -> int:
+        low = max(min(ordinal[i] for i in first), min(ordinal[i] for i in second))
+        return low - min(max(ordinal[i] for i in first), max(ordinal[i] for i in second))
+
     merged = list(groups)
     changed = True
     while changed:
         changed = False
         for i, j in itertools.combinations(range(len(merged)), 2):
-            if merged[i][0] & merged[j][0] or merged[i][1] & merged[j][1]:
-                merged[i] = (merged[i][0] | merged[j][0], merged[i][1] | merged[j][1])
-                del merged[j]
-                changed = True
+            for side in (0, 1):
+                other = 1 - side
+                if merged[i][side] & merged[j][side] and (
+                    apart(merged[i][other], merged[j][other], ordinals[other]) <= limit
+                ):
+                    merged[i] = (merged[i][0] | merged[j][0], merged[i][1] | merged[j][1])
+                    del merged[j]
+                    changed = True
+                    break
+            if changed:
                 break
     return merged
+
+
+def _without_echoes(
+    groups: list[_Group], a: Segmented, b: Segmented, reach: Callable[[_Group], int]
+) -> list[_Group]:
+    """``groups`` without the single pairs that share a sentence with a larger group but lie
+    further than ``reach(group)`` content sentences from it in the other article: that
+    sentence's passage is the larger one, and the pair is an echo of it elsewhere (a sentence
+    repeated there)."""
+    ordinals = (_content_ordinals(a), _content_ordinals(b))
+
+    def echo(group: _Group) -> bool:
+        if len(group[0]) != 1 or len(group[1]) != 1:
+            return False
+        for other in groups:
+            if other is group or len(other[0]) + len(other[1]) <= 2:
+                continue
+            for side in (0, 1):
+                if group[side] <= other[side]:
+                    (at,) = group[1 - side]
+                    ordinal = ordinals[1 - side]
+                    if _beyond(ordinal[at], other[1 - side], ordinal) > reach(other):
+                        return True
+        return False
+
+    return [group for group in groups if not echo(group)]
 
 
 def _range(doc: Segmented, indices: frozenset[int]) -> Span:
