@@ -588,9 +588,10 @@ def passages(
     dropped otherwise. A passage then extends over the ``alignment.context`` pairs that
     continue it in both articles, and over a neighbouring sentence whose words the passage's
     edge sentence in the other article holds (see :func:`_absorb_contained`); groups sharing a
-    sentence merge; a summary's longer side is extended over the neighbouring
-    sentences that share its words (see :func:`_summary_source`), and groups that touch in
-    one article merge across a summary's skip in the other. A passage is *copied* when at least
+    sentence merge, and a single pair that only echoes a sentence of a larger passage far from
+    it is dropped (see :func:`_without_echoes`); a summary's longer side is extended over the
+    neighbouring sentences that share its words (see :func:`_summary_source`), and groups that
+    touch in one article merge across a summary's skip in the other. A passage is *copied* when at least
     ``copy_threshold`` of the characters of its linked sentences are in copied ones: what joined
     it without a link of its own (a context pair, a summary's source) does not make a copy a
     paraphrase.
@@ -641,13 +642,11 @@ def passages(
     groups = _merge_overlapping(
         _without_echoes(
             [(frozenset(x for x, _ in chain), frozenset(y for _, y in chain)) for chain in chains],
-            a,
-            b,
+            (a_ordinal, b_ordinal),
             # A copy runs on verbatim: beyond copy_gap a pair is not part of it.
             lambda group: copy_limit if mostly_copied(group) else limit,
         ),
-        a,
-        b,
+        (a_ordinal, b_ordinal),
         (config.merge_gap + 1, config.summary_gap + 1),
         verbatim,
         copy_limit,
@@ -665,8 +664,8 @@ def passages(
         # extends would stretch that side over text the other does not share.
         lambda x, y: 0 < x <= reach and 0 < y <= reach,
     )
-    groups = [_absorb_contained(group, a, b) for group in groups]
-    groups = _merge_sharing(groups, a, b, config.merge_gap + 1)
+    groups = [_absorb_contained(group, a, b, (a_ordinal, b_ordinal)) for group in groups]
+    groups = _merge_sharing(groups, (a_ordinal, b_ordinal), config.merge_gap + 1)
     groups = [_summary_source(group, a, b, config) for group in groups]
     partners = (_partners(alignment, 0), _partners(alignment, 1))
     return tuple(
@@ -718,7 +717,7 @@ the other article must hold (and two at least) for the sentence to join the pass
 ("A WSBA adopted by the Board of Governors") never had two to share."""
 
 
-def _absorb_contained(group: _Group, a: Segmented, b: Segmented) -> _Group:
+def _absorb_contained(group: _Group, a: Segmented, b: Segmented, ordinals: _Ordinals) -> _Group:
     """Extend a passage over a neighbouring sentence whose words its edge sentence in the other
     article holds: one long sentence there (punctuation lost, or reused text run on into other
     text) may take in several here, and only the closest of them is linked."""
@@ -727,7 +726,7 @@ def _absorb_contained(group: _Group, a: Segmented, b: Segmented) -> _Group:
     for side in (0, 1):
         doc, other = docs[side], docs[1 - side]
         content = doc.content
-        ordinal = _content_ordinals(doc)
+        ordinal = ordinals[side]
         for step in (-1, 1):
             edge_other = (min if step < 0 else max)(sides[1 - side])
             held = _folded_stems(other.sentences[edge_other].text)
@@ -871,12 +870,19 @@ def _runs_on(a_gap: int, b_gap: int, limit: int, summary_limit: int) -> bool:
 
 
 _Group = tuple[frozenset[int], frozenset[int]]
+_Ordinals = tuple[dict[int, int], dict[int, int]]
+"""Each content sentence's position among the content sentences of A and of B."""
+
+
+def _apart(first: frozenset[int], second: frozenset[int], ordinal: dict[int, int]) -> int:
+    """Content sentences from one group to the other (1: adjacent, 0 or less: they overlap)."""
+    low = max(min(ordinal[i] for i in first), min(ordinal[i] for i in second))
+    return low - min(max(ordinal[i] for i in first), max(ordinal[i] for i in second))
 
 
 def _merge_overlapping(
     groups: list[_Group],
-    a: Segmented,
-    b: Segmented,
+    ordinals: _Ordinals,
     limits: tuple[int, int],
     verbatim: Callable[[_Group], bool],
     copy_limit: int,
@@ -890,22 +896,15 @@ def _merge_overlapping(
     would otherwise be reported as several passages. Two ``verbatim`` groups (copies) merge
     only within ``copy_limit`` in both articles.
     """
-    a_ordinal = _content_ordinals(a)
-    b_ordinal = _content_ordinals(b)
-
-    def distance(first: frozenset[int], second: frozenset[int], ordinal: dict[int, int]) -> int:
-        low = max(min(ordinal[i] for i in first), min(ordinal[i] for i in second))
-        high = min(max(ordinal[i] for i in first), max(ordinal[i] for i in second))
-        return low - high
-
+    a_ordinal, b_ordinal = ordinals
     merged = list(groups)
     changed = True
     while changed:
         changed = False
         for i in range(len(merged)):
             for j in range(i + 1, len(merged)):
-                a_distance = distance(merged[i][0], merged[j][0], a_ordinal)
-                b_distance = distance(merged[i][1], merged[j][1], b_ordinal)
+                a_distance = _apart(merged[i][0], merged[j][0], a_ordinal)
+                b_distance = _apart(merged[i][1], merged[j][1], b_ordinal)
                 if verbatim(merged[i]) and verbatim(merged[j]):
                     # Two copies taken out of order are one passage only close by in both
                     # articles: side by side in one but apart in the other, what lies between
@@ -926,17 +925,11 @@ def _merge_overlapping(
     return merged
 
 
-def _merge_sharing(groups: list[_Group], a: Segmented, b: Segmented, limit: int) -> list[_Group]:
+def _merge_sharing(groups: list[_Group], ordinals: _Ordinals, limit: int) -> list[_Group]:
     """Merge groups that share a sentence in one article (as growing them may make them) and
     lie within ``limit`` content sentences of each other in the other: one sentence is reported
     in one passage. A sentence linked to two places far apart in the other article (a repeat
     there) stays in two passages."""
-    ordinals = (_content_ordinals(a), _content_ordinals(b))
-
-    def apart(first: frozenset[int], second: frozenset[int], ordinal: dict[int, int]) -> int:
-        low = max(min(ordinal[i] for i in first), min(ordinal[i] for i in second))
-        return low - min(max(ordinal[i] for i in first), max(ordinal[i] for i in second))
-
     merged = list(groups)
     changed = True
     while changed:
@@ -945,7 +938,7 @@ def _merge_sharing(groups: list[_Group], a: Segmented, b: Segmented, limit: int)
             for side in (0, 1):
                 other = 1 - side
                 if merged[i][side] & merged[j][side] and (
-                    apart(merged[i][other], merged[j][other], ordinals[other]) <= limit
+                    _apart(merged[i][other], merged[j][other], ordinals[other]) <= limit
                 ):
                     merged[i] = (merged[i][0] | merged[j][0], merged[i][1] | merged[j][1])
                     del merged[j]
@@ -957,13 +950,12 @@ def _merge_sharing(groups: list[_Group], a: Segmented, b: Segmented, limit: int)
 
 
 def _without_echoes(
-    groups: list[_Group], a: Segmented, b: Segmented, reach: Callable[[_Group], int]
+    groups: list[_Group], ordinals: _Ordinals, reach: Callable[[_Group], int]
 ) -> list[_Group]:
     """``groups`` without the single pairs that share a sentence with a larger group but lie
     further than ``reach(group)`` content sentences from it in the other article: that
     sentence's passage is the larger one, and the pair is an echo of it elsewhere (a sentence
     repeated there)."""
-    ordinals = (_content_ordinals(a), _content_ordinals(b))
 
     def echo(group: _Group) -> bool:
         if len(group[0]) != 1 or len(group[1]) != 1:
