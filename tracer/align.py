@@ -591,10 +591,10 @@ def passages(
     sentence merge, and a single pair that only echoes a sentence of a larger passage far from
     it is dropped (see :func:`_without_echoes`); a summary's longer side is extended over the
     neighbouring sentences that share its words (see :func:`_summary_source`), and groups that
-    touch in one article merge across a summary's skip in the other. A passage is *copied* when at least
-    ``copy_threshold`` of the characters of its linked sentences are in copied ones: what joined
-    it without a link of its own (a context pair, a summary's source) does not make a copy a
-    paraphrase.
+    touch in one article merge across a summary's skip in the other. A passage is *copied*
+    when at least ``copy_threshold`` of the characters of its linked sentences are in copied
+    ones: what joined it without a link of its own (a context pair, a summary's source) does
+    not make a copy a paraphrase.
     """
     config = config or AlignConfig()
     a_ordinal = _content_ordinals(a)
