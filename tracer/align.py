@@ -711,7 +711,8 @@ def _whole_if_most(doc: Segmented, indices: frozenset[int], config: AlignConfig)
 
 _CONTAINED_SHARE = 0.7
 """Share of a sentence's content words (names too, case folded) its neighbour's edge sentence in
-the other article must hold (and two at least) for the sentence to join the passage. 0.7: PAN
+the other article must hold (two at least, or all of a one-word line's) for the sentence to join
+the passage. 0.7: PAN
 2013 dev overall 0.904 -> 0.909 (random obfuscation 0.905 -> 0.914) and the inserted cases
 0.929 -> 0.934; flat from 0.6 to 0.8. With lower-case words only, a heading or a line of names
 ("A WSBA adopted by the Board of Governors") never had two to share."""
@@ -739,7 +740,7 @@ def _absorb_contained(group: _Group, a: Segmented, b: Segmented, ordinals: _Ordi
                     skipped.append(content[at].index)
                     continue
                 shared = stems & held
-                if len(shared) < 2 or len(shared) < _CONTAINED_SHARE * len(stems):
+                if len(shared) < min(2, len(stems)) or len(shared) < _CONTAINED_SHARE * len(stems):
                     break
                 sides[side].update(skipped, (content[at].index,))
                 skipped = []
