@@ -8,10 +8,11 @@ benchmark builds more cases the way the PAN 2013 corpus built its own, from the 
 - the host is the suspicious document of a dev ``01-no-plagiarism`` pair, and the source is its
   own source: a topically related document that shares no passage with it;
 - one to four runs of whole source sentences (150-2,500 characters, never overlapping) are
-  inserted at sentence starts of the host, their whitespace flattened to single spaces, and
-  joined to the host text after them by a space. That is how PAN joined its cases (see the dev
-  pairs): a case often runs on from a host line without final punctuation (a heading, a menu
-  entry) or into one, so its first and last sentences are not sentences of their own;
+  inserted at sentence starts of the host, their whitespace flattened (and rewrapped, see
+  below), and joined to the host text after them by a space. That is how PAN joined its cases
+  (see the dev pairs): a case often runs on from a host line without final punctuation (a
+  heading, a menu entry) or into one, so its first and last sentences are not sentences of
+  their own;
 - some runs are cut in two cases, a few source sentences dropped between the parts, which go
   side by side or a few host sentences apart: PAN did this too (three of the dev pairs), and
   it tests whether two nearby cases are reported as one;
@@ -228,6 +229,8 @@ def run(context: RunContext) -> BenchResult:
             "seed": SEED,
             "case_chars": [MIN_CASE_CHARS, MAX_CASE_CHARS],
             "obfuscation_rates": list(OBFUSCATION_RATES),
+            "split_share": SPLIT_SHARE,
+            "max_wrap_rate": MAX_WRAP_RATE,
             "pairs": len(pairs),
             "cases": sum(len(pair.cases) for pair in pairs),
         },

@@ -377,3 +377,23 @@ def test_random_obfuscation_touches_some_words_with_host_words() -> None:
     assert 0.55 * len(words) < kept < 0.95 * len(words)
     assert "HOST" in changed
     assert set(changed) <= {*words, "HOST"}
+
+
+def test_a_run_cut_in_two_keeps_whole_sentences_apart_and_in_order() -> None:
+    import random
+
+    from bench.pan13_synthetic import MIN_PART_CHARS, _split
+    from tracer.model import Span
+
+    source = " ".join(
+        f"Sentence number {i} says something about the harbour plan." for i in range(12)
+    )
+    run = Span(0, len(source))
+    cuts = [_split(run, source, random.Random(seed)) for seed in range(40)]
+    split = [parts for parts in cuts if len(parts) == 2]
+    assert split and len(split) < len(cuts)  # some runs are cut, not all
+    for first, second in split:
+        assert first.start == run.start and second.end == run.end
+        assert first.end < second.start
+        assert min(first.length, second.length) >= MIN_PART_CHARS
+        assert first.slice(source).endswith(".") and second.slice(source).startswith("Sentence")
