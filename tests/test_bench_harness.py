@@ -366,7 +366,7 @@ def test_synthetic_cases_point_at_the_inserted_text_and_its_source() -> None:
             assert original[-1] in ".!?"
 
 
-def test_random_obfuscation_touches_some_words_with_host_words() -> None:
+def test_random_obfuscation_deletes_and_replaces_words_with_host_words() -> None:
     import random
 
     from bench.pan13_synthetic import obfuscate
@@ -374,7 +374,9 @@ def test_random_obfuscation_touches_some_words_with_host_words() -> None:
     words = [f"w{i}" for i in range(200)]
     changed = obfuscate(words, ["HOST"], random.Random(3))
     kept = len(set(changed) & set(words))
-    assert 0.55 * len(words) < kept < 0.95 * len(words)
+    assert 0.4 * len(words) < kept < 0.8 * len(words)
+    # Mostly deletions, as in PAN's random obfuscation: the case comes out shorter.
+    assert len(changed) < 0.85 * len(words)
     assert "HOST" in changed
     assert set(changed) <= {*words, "HOST"}
 
