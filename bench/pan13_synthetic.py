@@ -18,8 +18,8 @@ benchmark builds more cases the way the PAN 2013 corpus built its own, from the 
   it tests whether two nearby cases are reported as one;
 - ``02-no-obfuscation`` inserts them as they are; ``03-random-obfuscation`` first applies
   random word operations (mostly delete; replace with a host word, swap with the next word,
-  insert a host word) to two fifths to three fifths of the words, as PAN's random obfuscation does (its
-  cases are about three quarters of their source's length);
+  insert a host word) to two fifths to three fifths of the words, as PAN's random obfuscation
+  does (its cases are about three quarters of their source's length);
 - the inserted text is wrapped at other places than its source (a space in up to one in ten
   becomes a line break), as PAN's suspicious documents are: a line break inside a sentence
   before a capital letter ends a segment there.
