@@ -19,6 +19,7 @@ The method, for two segmented articles A and B:
 from __future__ import annotations
 
 import difflib
+import functools
 import itertools
 from collections.abc import Callable, Mapping, Sequence
 from dataclasses import dataclass
@@ -747,9 +748,12 @@ def _absorb_contained(group: _Group, a: Segmented, b: Segmented, ordinals: _Ordi
     return (frozenset(sides[0]), frozenset(sides[1]))
 
 
-def _folded_stems(text: str) -> set[str]:
-    """Stems of the words of ``text`` that are not stop words, case folded (names included)."""
-    return {stem(word.lower()) for word in words(text) if word.lower() not in STOP_WORDS}
+@functools.lru_cache(maxsize=1 << 16)
+def _folded_stems(text: str) -> frozenset[str]:
+    """Stems of the words of ``text`` that are not stop words, case folded (names included).
+
+    Cached: in a corpus trace one article's sentences are compared with many partners."""
+    return frozenset(stem(word.lower()) for word in words(text) if word.lower() not in STOP_WORDS)
 
 
 def _lower_stems(doc: Segmented, indices: frozenset[int]) -> set[str]:
