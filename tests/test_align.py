@@ -323,6 +323,41 @@ def test_a_summary_covers_the_stretch_of_its_source_it_condenses() -> None:
     assert [p.a_sentences for p in plain.passages] == [(2, 5, 6)]
 
 
+def test_two_parts_of_one_summary_of_the_whole_article_are_one_passage() -> None:
+    # A condenses the end of B, then (after two sentences of its own) the start: the two parts
+    # lie far apart in B, but each condenses a stretch that, extended over the sentences
+    # sharing the summary's words, is all of B. One summary of B, not two.
+    made_up = [
+        x + y for x in ("ka", "lo", "mi", "nu", "pe") for y in ("ri", "so", "tu", "va", "ze")
+    ]
+    made_up = [x + y for x in made_up for y in ("bo", "da", "fe", "gu")]
+
+    def words(i: int) -> tuple[str, ...]:
+        return tuple(made_up[4 * i : 4 * i + 4])
+
+    source = [
+        "The {} {} of the harbour dredging praised {} over {}.".format(*words(i)) for i in range(24)
+    ]
+
+    def condensed(i: int) -> str:
+        return "A {} {} of the harbour dredging lauded {} above {}.".format(*words(i))
+
+    a = " ".join(
+        [
+            *_own_sentences(3, 0),
+            condensed(18),
+            condensed(22),
+            *_own_sentences(2, 2),
+            condensed(1),
+            condensed(5),
+            *_own_sentences(3, 3),
+        ]
+    )
+    [passage] = compare(a, " ".join(source)).passages
+    assert passage.a_sentences == (3, 4, 7, 8)
+    assert passage.b_sentences == tuple(range(24))
+
+
 def test_the_best_counterparts_are_those_a_full_sort_would_pick() -> None:
     """A link's counterparts are found without sorting every row: the same as sorting it."""
     import random
@@ -480,6 +515,21 @@ def test_two_copies_side_by_side_in_one_article_only_are_two_passages() -> None:
         ((0, 1), (4, 5), "copied"),
         ((7, 8), (2, 3), "copied"),
     ]
+
+
+def test_short_lines_inside_a_copy_do_not_cut_it_in_two() -> None:
+    # Too short to be linked on their own ("Who pays?" shares no two content words), the
+    # copied lines are picked up beside the copy's two halves, one here, one there: the
+    # halves interleave and run on, so they are one copy.
+    before = [*TAKEN[:2], "Engineers say the dredging of the northern channel takes six weeks."]
+    short = ["Why?", "Money.", "Who pays?", "Everyone."]
+    after = [*TAKEN[2:], "Comments on the plan may be sent to the town clerk until December."]
+    copy = [*before, *short, *after]
+    a = " ".join([*_own_sentences(2, 0), *copy, *_own_sentences(2, 2)])
+    b = " ".join([*_own_sentences(2, 1), *copy, *_own_sentences(2, 3)])
+    [passage] = compare(a, b).passages
+    assert passage.label == "copied"
+    assert passage.a_span.slice(a) == passage.b_span.slice(b) == " ".join(copy)
 
 
 def test_a_sentence_held_in_the_long_sentence_beside_it_joins_the_passage() -> None:
