@@ -723,8 +723,8 @@ the passage. PAN 2013 dev overall 0.904 -> 0.909 (random obfuscation 0.905 -> 0.
 0.6 to 0.8. On the inserted cases, calibrated to dev obfuscation (four words in ten deleted),
 a sentence beside a passage holding about 60 % was case text 14 times in 15, so 0.6, not 0.7:
 random obfuscation 0.844 -> 0.847, dev unchanged. About 50 % was host text as often as case
-text (0.5: dev random obfuscation 0.914 -> 0.913). With lower-case words only, a heading or a line of names ("A WSBA adopted by
-the Board of Governors") never had two to share."""
+text (0.5: dev random obfuscation 0.914 -> 0.913). With lower-case words only, a heading or a
+line of names ("A WSBA adopted by the Board of Governors") never had two to share."""
 
 
 def _absorb_contained(group: _Group, a: Segmented, b: Segmented, ordinals: _Ordinals) -> _Group:
