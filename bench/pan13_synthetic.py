@@ -45,7 +45,9 @@ from tracer.model import Span
 VARIANTS = 5
 """Synthetic pairs made from each dev negative pair, per category."""
 SEED = 2013
-MIN_CASE_CHARS, MAX_CASE_CHARS = 150, 2500
+MIN_CASE_CHARS, MAX_CASE_CHARS = 300, 2500
+"""Source characters a case (and each part of a cut run) takes: the shortest verbatim and random
+obfuscation cases of the dev pairs take 334 and 333."""
 MAX_WRAP_RATE = 0.1
 """Share of the spaces of an inserted case that become line breaks, at most (drawn per case)."""
 OBFUSCATION_RATES = (0.4, 0.6)
@@ -57,7 +59,7 @@ obfuscation: 0.73 of the source's words remain (dev 0.74), 0.61 of its distinct 
 
 SPLIT_SHARE = 0.3
 """Share of runs cut in two cases."""
-MIN_PART_CHARS = 100
+MIN_PART_CHARS = MIN_CASE_CHARS
 MAX_SPLIT_SKIP = 4
 """Source sentences dropped at most between the two parts of a cut run."""
 MAX_SPLIT_DISTANCE = 4

@@ -506,6 +506,24 @@ def test_a_lone_weak_paraphrase_is_dropped_only_when_asked() -> None:
     ]
 
 
+def test_a_short_passage_is_dropped_only_when_asked() -> None:
+    quote = "Prices will rise, the minister said."
+    a = " ".join([*_own_sentences(3, 0), quote, *_own_sentences(4, 2), *TAKEN[:3]])
+    b = " ".join([*_own_sentences(3, 1), quote, *_own_sentences(4, 3), *TAKEN[:3]])
+    # By default a copied quote of one short sentence is reuse, as news needs.
+    found = compare(a, b)
+    assert [(p.a_sentences, p.label) for p in found.passages] == [
+        ((3,), "copied"),
+        ((8, 9, 10), "copied"),
+    ]
+    strict = TracerConfig(align=AlignConfig(min_passage_chars=len(quote) + 1))
+    dropped = compare(a, b, strict)
+    assert [p.a_sentences for p in dropped.passages] == [(8, 9, 10)]
+    # The link goes with the passage: the labels and shares say the same.
+    assert labels(dropped, "b")[3] == "original"
+    assert labels(dropped, "b")[8:] == ["copied"] * 3
+
+
 def test_two_copies_side_by_side_in_one_article_only_are_two_passages() -> None:
     # B took two stretches of A in the other order and put them together: the text between
     # them in A was not taken, so B does not reuse one passage of A.

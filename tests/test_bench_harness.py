@@ -331,6 +331,9 @@ def _negative_pair() -> PanPair:
         "Work on the northern basin will start in spring and last two years. "
         "Fishermen fear the noise will drive the cod away from the bay.\n"
         "The authority promised to pay for new nets and a study of the fish.\n"
+        "Councillors asked for a second opinion on the cost of the works. "
+        "The port director said the basin had silted up faster than expected.\n"
+        "A public meeting on the plan will be held in the town hall next month.\n"
     )
     host = (
         "Tourism in the region grew again last summer.\n"
@@ -388,7 +391,7 @@ def test_a_run_cut_in_two_keeps_whole_sentences_apart_and_in_order() -> None:
     from tracer.model import Span
 
     source = " ".join(
-        f"Sentence number {i} says something about the harbour plan." for i in range(12)
+        f"Sentence number {i} says something about the harbour plan." for i in range(24)
     )
     run = Span(0, len(source))
     cuts = [_split(run, source, random.Random(seed)) for seed in range(40)]

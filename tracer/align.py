@@ -125,18 +125,21 @@ def align(
         b_tokens = {s.index: lower_words(s.norm) for s in b_content}
     overlap = _Overlaps(a_tokens, b_tokens)
     alignment = _alignment(a, b, edges, tuple(context), overlap, config)
-    if config.lone_similarity <= 0 or not edges:
+    if (config.lone_similarity <= 0 and config.min_passage_chars <= 0) or not edges:
         return alignment
-    # A weak link that founds no passage with others is dropped (see _lone_and_weak), so
-    # that the shares and the labels agree with the passages reported.
-    lone = {
-        (passage.a_sentences[0], passage.b_sentences[0])
+    # The links of a passage that is dropped (a lone weak pair, see _lone_and_weak, or one
+    # shorter than min_passage_chars) go with it, so that the shares and the labels agree with
+    # the passages reported.
+    dropped = {
+        (x, y)
         for passage in passages(a, b, alignment, config)
-        if _lone_and_weak(passage, config)
+        if _lone_and_weak(passage, config) or _too_short(passage, config)
+        for x, y in edges
+        if x in passage.a_sentences and y in passage.b_sentences
     }
-    if not lone:
+    if not dropped:
         return alignment
-    kept = {key: score for key, score in edges.items() if key not in lone}
+    kept = {key: score for key, score in edges.items() if key not in dropped}
     return _alignment(a, b, kept, tuple(context), overlap, config)
 
 
@@ -167,6 +170,11 @@ def _lone_and_weak(passage: Passage, config: AlignConfig) -> bool:
         and passage.label == "paraphrased"
         and passage.similarity < config.lone_similarity
     )
+
+
+def _too_short(passage: Passage, config: AlignConfig) -> bool:
+    """Whether ``passage`` is shorter than ``config.min_passage_chars`` in both articles."""
+    return max(passage.a_span.length, passage.b_span.length) < config.min_passage_chars
 
 
 def could_link(similarity: FloatMatrix, config: AlignConfig) -> bool:

@@ -55,6 +55,13 @@ class AlignConfig:
             long web pages on one subject, lone weak pairs (two sentences sharing a name and a
             word or two) are mostly chance: the PAN 2013 benchmark sets 0.5, fitted on its dev
             pairs (overall plagdet 0.881 -> 0.904, flat from 0.46 to 0.55).
+        min_passage_chars: a passage shorter than this many characters in both articles is
+            dropped, its links with it. 0 (off) by default: a copied quote of one short sentence
+            is news reuse worth reporting. A user who only wants passages of some length sets it,
+            as the PAN 2013 benchmark does: its cases take 283 characters at the least (dev),
+            and 200 drops shorter chance matches between pages on one subject (dev overall
+            0.921 -> 0.932; 0.926 at 175, 0.924 at 225, where a true detection goes; the
+            inserted cases, never shorter than 300, 0.939 -> 0.937).
         copy_threshold: share of the shorter sentence's tokens inside runs shared verbatim
             (two tokens or longer) at or above which a match is *copied*, below it *paraphrased*.
         word_weight: weight of word-level cosine against character-level cosine.
@@ -95,6 +102,7 @@ class AlignConfig:
     min_shared_content_words: int = 2
     one_sided_similarity: float = 0.5
     lone_similarity: float = 0.0
+    min_passage_chars: int = 0
     copy_threshold: float = 0.8
     word_weight: float = 0.5
     passage_gap: int = 20
